@@ -1,0 +1,1 @@
+"""Parse, index and search the minutes of Høje-Taastrup Kommune's Direktionen."""

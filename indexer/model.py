@@ -1,0 +1,115 @@
+"""Domain objects: what a minutes document is made of, independent of any engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(slots=True)
+class Participant:
+    name: str
+    role: str | None = None
+
+
+@dataclass(slots=True)
+class Section:
+    """One headed part of an agenda item, e.g. Baggrund or the decision."""
+
+    kind: str  # slug: baggrund, indstilling, beslutning, sagsfremstilling, oekonomi, bilag, tekst
+    heading: str  # the heading as printed in the minutes
+    text: str  # paragraphs separated by a blank line
+
+
+@dataclass(slots=True)
+class SubDecision:
+    """A decision, or one part of a decision split by sub-headings."""
+
+    heading: str | None
+    text: str
+    type: str  # slug from DECISION_TYPES
+
+
+@dataclass(slots=True)
+class Decision:
+    text: str = ""
+    parts: list[SubDecision] = field(default_factory=list)
+
+    @property
+    def types(self) -> list[str]:
+        """Distinct decision types in order of first appearance."""
+        return list(dict.fromkeys(part.type for part in self.parts))
+
+
+@dataclass(slots=True)
+class AgendaItem:
+    id: str
+    number: int
+    title: str
+    case_number: str
+    closed: bool
+    sections: list[Section]
+    attachments: list[str]
+    decision: Decision
+    centres: list[str]
+    proposers: list[str]
+
+
+@dataclass(slots=True)
+class Meeting:
+    id: str
+    committee: str
+    date: date
+    start_time: str | None
+    location: str | None
+    participants: list[Participant]
+    source: str
+    items: list[AgendaItem]
+
+
+# Danish labels for decision type slugs; the order is the display order.
+DECISION_TYPES: dict[str, str] = {
+    "godkendt": "Godkendt",
+    "taget-til-efterretning": "Taget til efterretning",
+    "droeftet": "Drøftet",
+    "udskudt": "Udskudt",
+    "afvist": "Afvist",
+    "lukket": "Lukket punkt",
+    "ingen-beslutning": "Ingen beslutning",
+    "andet": "Anden beslutning",
+}
+
+
+def meeting_to_dict(meeting: Meeting) -> dict:
+    """The documented JSON shape of a meeting (see README, "Parse JSON")."""
+    return {
+        "id": meeting.id,
+        "committee": meeting.committee,
+        "date": meeting.date.isoformat(),
+        "start_time": meeting.start_time,
+        "location": meeting.location,
+        "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
+        "source": meeting.source,
+        "items": [item_to_dict(item) for item in meeting.items],
+    }
+
+
+def item_to_dict(item: AgendaItem) -> dict:
+    return {
+        "id": item.id,
+        "number": item.number,
+        "title": item.title,
+        "case_number": item.case_number,
+        "closed": item.closed,
+        "decision": {
+            "text": item.decision.text,
+            "types": item.decision.types,
+            "parts": [
+                {"heading": p.heading, "text": p.text, "type": p.type} for p in item.decision.parts
+            ],
+        },
+        "centres": item.centres,
+        "proposers": item.proposers,
+        "attachments": item.attachments,
+        "sections": [{"kind": s.kind, "heading": s.heading, "text": s.text} for s in item.sections],
+    }
