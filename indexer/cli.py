@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import sys
 from pathlib import Path
@@ -64,3 +65,71 @@ def summary(meeting: Meeting) -> str:
         suffix = f" [{'; '.join(extras)}]" if extras else ""
         lines.append(f"  {item.number:>2}. {item.title} ({item.case_number or 'intet sagsnr.'}) — {types}{suffix}")
     return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.option("--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(path_type=Path),
+              help="Folder of minutes files (*.txt, searched recursively).")
+@click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
+              help="Index directory to create or update.")
+@click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating what changed.")
+def index(corpus_dir: Path, index_dir: Path, rebuild: bool) -> None:
+    """Make the index mirror the corpus folder (new, changed and removed files)."""
+    from .build import IndexBusy, build_index
+
+    try:
+        report = build_index(corpus_dir, index_dir, rebuild=rebuild, progress=sys.stderr.isatty())
+    except (IndexBusy, FileNotFoundError) as error:
+        fail(str(error))
+        sys.exit(1)
+    for source, reason in report.failed:
+        fail(f"{Path(corpus_dir) / source}: {reason}")
+    click.echo(report.summary())
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.argument("text", nargs=-1)
+@click.option("--year", multiple=True, help="Only this year (repeat for several: they are ORed).")
+@click.option("--centre", multiple=True, help="Only items naming this centre code, e.g. BAC (repeatable).")
+@click.option("--case", multiple=True, help="Only this case number, e.g. 14/32918 (repeatable).")
+@click.option("--decision", multiple=True, help=f"Only this decision type: {', '.join(DECISION_TYPES)}.")
+@click.option("--from", "date_from", help="Meetings on or after this date (YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Meetings on or before this date (YYYY-MM-DD).")
+@click.option("--sort", default="relevance", show_default=True, help="relevance, newest or oldest.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
+@click.option("--page", default="1", show_default=True, help="Page number, from 1.")
+@click.option("--json", "as_json", is_flag=True, help="Print the search as JSON (same shape as /api/search).")
+@click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
+              help="Index directory to search.")
+def search(text, year, centre, case, decision, date_from, date_to, sort, limit, page, as_json, index_dir) -> None:
+    """Search the minutes. TEXT uses the query language of the web UI (see /hjaelp)."""
+    from .query import QueryError, query_from_params, results_to_dict
+    from .search import IndexMissing, SearchIndex
+
+    params = {"q": [" ".join(text)], "year": list(year), "centre": list(centre), "case": list(case),
+              "decision": list(decision), "from": [date_from or ""], "to": [date_to or ""],
+              "sort": [sort], "page": [page]}
+    try:
+        query = query_from_params(params, page_size=limit)
+        results = SearchIndex(index_dir).search(query)
+    except QueryError as error:
+        fail(f"--{error.param}: {error.reason}")
+        sys.exit(2)
+    except IndexMissing as error:
+        fail(str(error))
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(results_to_dict(results), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{results.total} punkter ({results.seconds * 1000:.0f} ms)")
+    if results.notice:
+        click.echo(f"Bemærk: {results.notice}")
+    if results.suggestion:
+        click.echo(f"Mente du: {results.suggestion}?")
+    for hit in results.hits:
+        types = ", ".join(DECISION_TYPES[t] for t in hit.decision_types)
+        click.echo(f"\n{hit.meeting_date} punkt {hit.number}: {hit.title}  [{hit.case_number}] {types}")
+        click.echo(f"  {hit.url}#{hit.section}" if hit.section else f"  {hit.url}")
+        snippet = hit.snippet.replace("<mark>", "»").replace("</mark>", "«")
+        click.echo(f"  {html.unescape(snippet)}")

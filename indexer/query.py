@@ -1,0 +1,181 @@
+"""The engine-neutral search API types: our own Query in, our own Results out.
+
+`query_from_params` is the one place request parameters (from the web or the CLI) are validated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from .model import DECISION_TYPES
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_QUERY_CHARS = 500
+MAX_PAGE = 1000
+CASE_RE = re.compile(r"^\d{2}/\d{1,6}$")
+
+
+class QueryError(ValueError):
+    """A request parameter is invalid; `param` names it."""
+
+    def __init__(self, param: str, reason: str) -> None:
+        super().__init__(f"{param}: {reason}")
+        self.param = param
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class Query:
+    text: str = ""
+    years: list[str] = field(default_factory=list)
+    centres: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
+    committees: list[str] = field(default_factory=list)
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+
+    def filters(self) -> dict[str, list[str]]:
+        """Facet name -> selected values."""
+        return {"year": self.years, "centre": self.centres, "case": self.cases,
+                "decision": self.decisions, "committee": self.committees}
+
+
+@dataclass(slots=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(slots=True)
+class Hit:
+    id: str
+    title: str
+    meeting_date: str
+    number: int
+    case_number: str | None
+    decision_types: list[str]
+    centres: list[str]
+    url: str
+    section: str | None  # anchor of the best-matching section
+    section_heading: str | None
+    snippet: str  # HTML: escaped text with <mark> around matched words
+
+
+@dataclass(slots=True)
+class Results:
+    query: Query
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    facets_truncated: dict[str, bool]
+    notice: str | None = None
+    suggestion: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.page_size))
+
+
+def item_url(meeting_date: str, number: int) -> str:
+    return f"/moeder/{meeting_date}/punkt/{number}"
+
+
+def results_to_dict(results: Results) -> dict:
+    """The documented JSON shape of a search (README, "Search JSON"); CLI and API print this."""
+    return {
+        "total": results.total,
+        "page": results.query.page,
+        "pages": results.pages,
+        "hits": [
+            {"id": h.id, "title": h.title, "meeting_date": h.meeting_date, "number": h.number,
+             "case_number": h.case_number, "decision_types": h.decision_types, "centres": h.centres,
+             "url": h.url, "section": h.section, "snippet": h.snippet}
+            for h in results.hits
+        ],
+        "facets": {
+            name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                   for v in values]
+            for name, values in results.facets.items()
+        },
+        "facets_truncated": results.facets_truncated,
+        "notice": results.notice,
+        "suggestion": results.suggestion,
+    }
+
+
+def _date(param: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise QueryError(param, f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
+
+
+def _int(param: str, value: str | None, default: int, low: int, high: int) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise QueryError(param, f"'{value}' er ikke et tal") from None
+    if not low <= number <= high:
+        raise QueryError(param, f"skal være mellem {low} og {high}")
+    return number
+
+
+def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
+    values: list[str] = []
+    for raw in params.get(name, ()):  # repeated parameters, each possibly empty
+        value = raw.strip()
+        if value and value not in values:
+            values.append(value)
+    return values
+
+
+def query_from_params(params: Mapping[str, Sequence[str]], page_size: int = 10) -> Query:
+    """Build a Query from multi-valued parameters (q, year, centre, case, decision, committee,
+    from, to, sort, page). Raises QueryError naming the bad parameter."""
+    text = " ".join(params.get("q", ()))
+    years = _values(params, "year")
+    for year in years:
+        if not (year.isdigit() and len(year) == 4):
+            raise QueryError("year", f"'{year}' er ikke et årstal")
+    cases = _values(params, "case")
+    for case in cases:
+        if not CASE_RE.match(case):
+            raise QueryError("case", f"'{case}' er ikke et sagsnummer på formen ÅÅ/NNNNN")
+    decisions = _values(params, "decision")
+    for decision in decisions:
+        if decision not in DECISION_TYPES:
+            raise QueryError("decision", f"ukendt beslutningstype '{decision}'")
+    sort = (params.get("sort") or ["relevance"])[0] or "relevance"
+    if sort not in SORTS:
+        raise QueryError("sort", f"skal være en af {', '.join(SORTS)}")
+    date_from = _date("from", (params.get("from") or [None])[0])
+    date_to = _date("to", (params.get("to") or [None])[0])
+    if date_from and date_to and date_from > date_to:
+        raise QueryError("from", "fra-datoen ligger efter til-datoen")
+    return Query(
+        text=text,
+        years=years,
+        centres=_values(params, "centre"),
+        cases=cases,
+        decisions=decisions,
+        committees=_values(params, "committee"),
+        date_from=date_from,
+        date_to=date_to,
+        sort=sort,
+        page=_int("page", (params.get("page") or [None])[0], 1, 1, MAX_PAGE),
+        page_size=page_size,
+    )

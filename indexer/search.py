@@ -1,0 +1,458 @@
+"""Reads the index: the one search API that the CLI and the web UI call.
+
+`SearchIndex.search(Query) -> Results`; whoosh types never leave this module. Facet counts use one
+integer bitmask per facet value, cached per index generation: a query's matches become one mask,
+and a count is `(matches & value).bit_count()` — exact and far cheaper than grouped collectors.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh import sorting
+
+from .centres import centre_name
+from .model import DECISION_TYPES
+from .query import MAX_QUERY_CHARS, FacetValue, Hit, Query, Results, item_url
+from .schema import BOOSTS, FACET_FIELDS, current_generation
+
+MAX_TERMS = 40
+SNIPPET_CHARS = 240
+FACET_SIZES = {"year": None, "centre": None, "case": 10, "decision": None, "committee": None}
+CASE_NUMBER_RE = re.compile(r'(?<![\w:/"])(\d{2}/\d{1,6})(?![\w/])')
+FIELD_ALIASES = {"title": ["titel"], "decision": ["beslutning"], "attachments": ["bilag"],
+                 "case": ["sag", "sagsnr"], "text": ["tekst"]}
+
+
+class IndexMissing(RuntimeError):
+    """There is no index at the given directory (run `minutes index`)."""
+
+
+@dataclass(slots=True)
+class FacetMasks:
+    """Per index generation: document bitmasks per facet value and per meeting date."""
+
+    live: int
+    values: dict[str, dict[str, int]]
+    dates: dict[str, int]
+
+
+def to_mask(doc_ids, size: int) -> int:
+    bits = bytearray((size >> 3) + 1)
+    for doc in doc_ids:
+        bits[doc >> 3] |= 1 << (doc & 7)
+    return int.from_bytes(bits, "little")
+
+
+def mask_ids(mask: int):
+    doc = 0
+    while mask:
+        if mask & 1:
+            yield doc
+        mask >>= 1
+        doc += 1
+
+
+class SearchIndex:
+    """A read-only view of the index directory; safe to share between threads (one searcher each).
+    Every call sees the latest committed index, including a rebuilt generation."""
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+        if current_generation(self.index_dir) is None:
+            raise IndexMissing(f"{self.index_dir}: no index here; run 'minutes index' first")
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._masks: dict[tuple[str, int], FacetMasks] = {}
+
+    # -- searchers -------------------------------------------------------------------------------
+
+    def _searcher(self):
+        generation = current_generation(self.index_dir)
+        if generation is None:
+            raise IndexMissing(f"{self.index_dir}: no index here; run 'minutes index' first")
+        local = self._local
+        if getattr(local, "generation", None) != generation:
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            local.searcher = whoosh_index.open_dir(str(generation)).searcher()
+            local.generation = generation
+        elif not local.searcher.up_to_date():
+            local.searcher = local.searcher.refresh()
+        return local.searcher
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+            self._local.generation = None
+
+    def _facet_masks(self, searcher) -> FacetMasks:
+        reader = searcher.reader()
+        key = (str(self._local.generation), reader.generation())
+        with self._lock:
+            cached = self._masks.get(key)
+            if cached is None:
+                size = reader.doc_count_all()
+                values = {
+                    facet: {term.decode("utf-8"): to_mask(reader.postings(fieldname, term).all_ids(), size)
+                            for term in reader.lexicon(fieldname)}
+                    for facet, fieldname in FACET_FIELDS.items()
+                }
+                dates = {term.decode("utf-8"): to_mask(reader.postings("date", term).all_ids(), size)
+                         for term in reader.lexicon("date")}
+                cached = FacetMasks(to_mask(reader.all_doc_ids(), size), values, dates)
+                self._masks = {key: cached}  # older generations are never asked for again
+        return cached
+
+    # -- query compilation -------------------------------------------------------------------------
+
+    def _parser(self, searcher, plain: bool = False) -> qparser.QueryParser:
+        parser = qparser.MultifieldParser(list(BOOSTS), searcher.schema, fieldboosts=BOOSTS,
+                                          group=qparser.AndGroup)
+        if plain:
+            parser.remove_plugin_class(qparser.WildcardPlugin)
+            parser.remove_plugin_class(qparser.OperatorsPlugin)
+            parser.remove_plugin_class(qparser.PhrasePlugin)
+            parser.remove_plugin_class(qparser.FieldsPlugin)
+            parser.remove_plugin_class(qparser.GroupPlugin)
+            parser.remove_plugin_class(qparser.RangePlugin)
+            parser.remove_plugin_class(qparser.BoostPlugin)
+            return parser
+        parser.remove_plugin_class(qparser.RangePlugin)
+        parser.remove_plugin_class(qparser.BoostPlugin)
+        parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+        parser.add_plugin(qparser.PlusMinusPlugin())
+        # Danish operator words alongside the English ones, upper case only so ordinary words stay words.
+        parser.replace_plugin(qparser.OperatorsPlugin(
+            And=r"(?<=\s)(?:AND|OG)(?=\s)", Or=r"(?<=\s)(?:OR|ELLER)(?=\s)",
+            AndNot=r"(?<=\s)ANDNOT(?=\s)", AndMaybe=r"(?<=\s)ANDMAYBE(?=\s)",
+            Not=r"(^|(?<=(\s|[()])))(?:NOT|IKKE)(?=\s)", Require=r"(^|(?<=\s))REQUIRE(?=\s)"))
+        return parser
+
+    def compile_text(self, text: str, searcher) -> tuple[wq.Query, list[str]]:
+        """The user's query string -> a whoosh query, plus notices for what was changed."""
+        notices: list[str] = []
+        text = text.strip()
+        if len(text) > MAX_QUERY_CHARS:
+            text = text[:MAX_QUERY_CHARS]
+            notices.append(f"Søgningen var for lang og er afkortet til {MAX_QUERY_CHARS} tegn.")
+        words = text.split()
+        if len(words) > MAX_TERMS:
+            text = " ".join(words[:MAX_TERMS])
+            notices.append(f"Kun de første {MAX_TERMS} ord er brugt.")
+        if text in ("", "*"):
+            return wq.Every(), notices
+        cleaned = re.sub(r"(?:(?<=\s)|^)[*?]+", "", text)  # leading wildcards would scan every term
+        cleaned = re.sub(r"(?<![\w*])(\w)\*", r"\1", cleaned)  # a one-letter prefix is too broad
+        cleaned = cleaned.replace("?", " ")  # a question mark is punctuation here, not a wildcard
+        if cleaned != text:
+            notices.append("Jokertegn (*) virker kun efter mindst to bogstaver, fx revision*.")
+        # A bare case number means the case, not a word in the text.
+        cleaned = CASE_NUMBER_RE.sub(r'sag:"\1"', cleaned)
+        cleaned = re.sub(r"(\w+)\*", lambda m: m.group(0).lower(), cleaned)
+        if not cleaned.strip():
+            return wq.Every(), notices
+        parsed = self._parser(searcher).parse(cleaned)
+        if has_syntax_error(parsed):
+            plain = " ".join(re.findall(r"\d{2}/\d{1,6}|\w+", cleaned))
+            parsed = self._parser(searcher, plain=True).parse(plain) if plain else wq.NullQuery
+            notices.append("Søgningen kunne ikke læses som avanceret søgning; der er i stedet søgt på ordene.")
+        return parsed, notices
+
+    # -- search ----------------------------------------------------------------------------------
+
+    def search(self, query: Query) -> Results:
+        started = time.perf_counter()
+        searcher = self._searcher()
+        text_query, notices = self.compile_text(query.text, searcher)
+        masks = self._facet_masks(searcher)
+        if isinstance(text_query, wq.Every):
+            matched = masks.live
+        elif text_query is wq.NullQuery:
+            matched = 0
+        else:
+            matched = to_mask(searcher.docs_for_query(text_query), searcher.reader().doc_count_all())
+            matched &= masks.live
+        matched &= self._date_mask(masks, query)
+        selected = {facet: values for facet, values in query.filters().items() if values}
+        selections = {facet: self._any_of(masks, facet, values) for facet, values in selected.items()}
+        final = matched
+        for mask in selections.values():
+            final &= mask
+        facets, truncated = self._facets(masks, matched, selections, query)
+        hits = self._hits(searcher, text_query, final, query) if final else []
+        results = Results(query=query, total=final.bit_count(), hits=hits, facets=facets,
+                          facets_truncated=truncated, notice=" ".join(notices) or None)
+        if query.text.strip() and results.total <= 2 and text_query is not wq.NullQuery:
+            results.suggestion = self._suggest(searcher, query.text, masks, results.total)
+        results.seconds = time.perf_counter() - started
+        return results
+
+    @staticmethod
+    def _any_of(masks: FacetMasks, facet: str, values: list[str]) -> int:
+        mask = 0
+        for value in values:
+            mask |= masks.values[facet].get(value, 0)
+        return mask
+
+    @staticmethod
+    def _date_mask(masks: FacetMasks, query: Query) -> int:
+        if not query.date_from and not query.date_to:
+            return masks.live
+        low = query.date_from.isoformat() if query.date_from else ""
+        high = query.date_to.isoformat() if query.date_to else "9999"
+        mask = 0
+        for day, day_mask in masks.dates.items():
+            if low <= day <= high:
+                mask |= day_mask
+        return mask
+
+    def _facets(self, masks: FacetMasks, matched: int, selections: dict[str, int], query: Query):
+        facets: dict[str, list[FacetValue]] = {}
+        truncated: dict[str, bool] = {}
+        chosen = query.filters()
+        for facet in FACET_FIELDS:
+            if facet == "committee" and len(masks.values[facet]) < 2:
+                continue  # one committee: the facet would say nothing
+            try:
+                scope = matched
+                for other, mask in selections.items():
+                    if other != facet:
+                        scope &= mask  # a facet is counted under the others' selections, not its own
+                counted = [(value, (scope & value_mask).bit_count())
+                           for value, value_mask in masks.values[facet].items()]
+                values = [FacetValue(value, facet_label(facet, value), count, value in chosen[facet])
+                          for value, count in counted if count or value in chosen[facet]]
+                values.sort(key=facet_order(facet))
+                size = FACET_SIZES[facet]
+                if size is not None and len(values) > size:
+                    shown = values[:size]
+                    shown += [v for v in values[size:] if v.selected]
+                    values, truncated[facet] = shown, True
+                else:
+                    truncated[facet] = False
+                facets[facet] = values
+            except Exception:  # noqa: BLE001 - a facet that fails degrades, the page still works
+                facets[facet], truncated[facet] = [], False
+        return facets, truncated
+
+    def _hits(self, searcher, text_query, final: int, query: Query) -> list[Hit]:
+        sort = query.sort
+        if isinstance(text_query, wq.Every) and sort == "relevance":
+            sort = "newest"
+        sortedby = None
+        if sort in ("newest", "oldest"):
+            sortedby = sorting.MultiFacet([sorting.FieldFacet("date", reverse=sort == "newest"),
+                                           sorting.FieldFacet("number")])
+        limit = query.page * query.page_size
+        results = searcher.search(text_query, limit=limit, filter=set(mask_ids(final)),
+                                  sortedby=sortedby, terms=not isinstance(text_query, wq.Every))
+        start = (query.page - 1) * query.page_size
+        hits = []
+        for position in range(start, min(limit, len(results.top_n))):
+            hit = results[position]
+            terms = hit.matched_terms() if results.has_matched_terms() else []
+            hits.append(self._hit(searcher, hit.docnum, json.loads(hit["record"]), terms))
+        return hits
+
+    def _hit(self, searcher, docnum: int, record: dict, terms) -> Hit:
+        spans = term_spans(searcher, docnum, "text", terms)
+        section, snippet = best_snippet(record["sections"], spans)
+        return Hit(
+            id=record["id"], title=record["title"], meeting_date=record["meeting"]["date"],
+            number=record["number"], case_number=record["case_number"],
+            decision_types=record["decision"]["types"], centres=record["centres"],
+            url=item_url(record["meeting"]["date"], record["number"]),
+            section=section["anchor"] if section else None,
+            section_heading=section["heading"] if section else None,
+            snippet=snippet,
+        )
+
+    def _suggest(self, searcher, text: str, masks: FacetMasks, total: int) -> str | None:
+        """'Mente du ...?': replace words the vocabulary lacks by the nearest known word, and offer
+        the result only if it finds more."""
+        reader = searcher.reader()
+        changed = False
+        words = []
+        for word in text[:MAX_QUERY_CHARS].split()[:MAX_TERMS]:
+            lowered = word.lower()
+            # Operators, field prefixes, wildcards and case numbers are left as typed.
+            if (len(lowered) >= 4 and lowered.isalpha() and not word.isupper()
+                    and reader.doc_frequency("vocabulary", lowered) == 0):
+                corrections = searcher.suggest("vocabulary", lowered, limit=1, maxdist=2, prefix=1)
+                if corrections:
+                    words.append(corrections[0])
+                    changed = True
+                    continue
+            words.append(word)
+        if not changed:
+            return None
+        suggestion = " ".join(words)
+        candidate, _ = self.compile_text(suggestion, searcher)
+        found = to_mask(searcher.docs_for_query(candidate), reader.doc_count_all()) & masks.live
+        return suggestion if found.bit_count() > total else None
+
+    # -- records -----------------------------------------------------------------------------------
+
+    def _records(self, searcher, query: wq.Query, sort_oldest: bool = True) -> list[dict]:
+        sortedby = sorting.MultiFacet([sorting.FieldFacet("date", reverse=not sort_oldest),
+                                       sorting.FieldFacet("number")])
+        return [json.loads(hit["record"]) for hit in searcher.search(query, limit=None, sortedby=sortedby)]
+
+    def item(self, meeting_date: str, number: int, text: str = "") -> dict | None:
+        """One item's stored record; with `text`, each section gains `html` marking what matched."""
+        searcher = self._searcher()
+        item_query = wq.And([wq.Term("date", meeting_date), wq.NumericRange("number", number, number)])
+        found = searcher.search(item_query, limit=1)
+        if not found:
+            return None
+        docnum = found[0].docnum
+        record = json.loads(found[0]["record"])
+        spans: list[tuple[int, int]] = []
+        title_spans: list[tuple[int, int]] = []
+        if text.strip():
+            text_query, _ = self.compile_text(text, searcher)
+            if not isinstance(text_query, wq.Every) and text_query is not wq.NullQuery:
+                matched = searcher.search(text_query, filter={docnum}, limit=1, terms=True)
+                if matched and matched.has_matched_terms():
+                    terms = matched[0].matched_terms()
+                    spans = term_spans(searcher, docnum, "text", terms)
+                    title_spans = term_spans(searcher, docnum, "title", terms)
+        record["title_html"] = mark(record["title"], title_spans)
+        for section in record["sections"]:
+            inside = [(s - section["start"], e - section["start"]) for s, e in spans
+                      if section["start"] <= s and e <= section["end"]]
+            section["html"] = mark(section["text"], inside)
+            section["matches"] = len(inside)
+        return record
+
+    def meeting(self, meeting_date: str) -> list[dict]:
+        """The records of a meeting's items, in agenda order (empty if there is no such meeting)."""
+        return self._records(self._searcher(), wq.Term("date", meeting_date))
+
+    def case(self, case_number: str) -> list[dict]:
+        """Every item under a case, oldest first."""
+        return self._records(self._searcher(), wq.Term("case", case_number))
+
+    def neighbours(self, meeting_date: str, number: int) -> tuple[dict | None, dict | None]:
+        items = self.meeting(meeting_date)
+        numbers = [record["number"] for record in items]
+        if number not in numbers:
+            return None, None
+        position = numbers.index(number)
+        return (items[position - 1] if position > 0 else None,
+                items[position + 1] if position + 1 < len(items) else None)
+
+    def stats(self) -> dict:
+        searcher = self._searcher()
+        masks = self._facet_masks(searcher)
+        return {"items": masks.live.bit_count(), "meetings": len(masks.dates),
+                "generation": self._local.generation.name}
+
+
+def has_syntax_error(parsed) -> bool:
+    """whoosh does not raise on bad syntax: it returns a null query or nodes carrying `error`."""
+    return parsed is wq.NullQuery or any(getattr(q, "error", None) for q in iter_queries(parsed))
+
+
+def iter_queries(node):
+    yield node
+    for child in node.children():
+        yield from iter_queries(child)
+
+
+def term_spans(searcher, docnum: int, fieldname: str, terms) -> list[tuple[int, int]]:
+    """Character offsets of the matched terms in one field of one document (stored at index time,
+    so nothing is re-analysed)."""
+    spans = []
+    reader = searcher.reader()
+    for field, term in terms:
+        if field != fieldname:
+            continue
+        try:
+            matcher = reader.postings(fieldname, term)
+        except Exception:  # noqa: BLE001 - a term absent from this segment simply has no spans
+            continue
+        matcher.skip_to(docnum)
+        if matcher.is_active() and matcher.id() == docnum:
+            spans.extend((span.startchar, span.endchar) for span in matcher.spans())
+    return merge_spans(spans)
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans)):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int]]) -> str:
+    """Escape `text` and wrap each span in <mark>."""
+    out, position = [], 0
+    for start, end in spans:
+        out.append(escape(text[position:start]))
+        out.append(f"<mark>{escape(text[start:end])}</mark>")
+        position = end
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+def best_snippet(sections: list[dict], spans: list[tuple[int, int]]) -> tuple[dict | None, str]:
+    """The section with most matches, and a window of it around its densest run of matches."""
+    if not sections:
+        return None, ""
+    best, best_spans = None, []
+    for section in sections:
+        inside = [(s - section["start"], e - section["start"]) for s, e in spans
+                  if section["start"] <= s and e <= section["end"]]
+        if len(inside) > len(best_spans):
+            best, best_spans = section, inside
+    if best is None:  # nothing matched in the text (a case or title match): show the decision
+        best = next((s for s in sections if s["kind"] == "beslutning" and s["text"]), sections[0])
+    text = best["text"]
+    start = 0
+    if best_spans:
+        anchor = max(best_spans, key=lambda span: sum(1 for s, _ in best_spans if span[0] <= s < span[0] + SNIPPET_CHARS))
+        start = max(0, anchor[0] - 60)
+        if start:
+            space = text.find(" ", start)
+            start = space + 1 if 0 <= space < anchor[0] else start
+    end = min(len(text), start + SNIPPET_CHARS)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    window = [(max(s, start) - start, min(e, end) - start) for s, e in best_spans if s < end and e > start]
+    snippet = mark(text[start:end], window)
+    snippet = re.sub(r"\s+", " ", snippet).strip()
+    return best, ("… " if start else "") + snippet + (" …" if end < len(text) else "")
+
+
+def facet_label(facet: str, value: str) -> str:
+    if facet == "decision":
+        return DECISION_TYPES.get(value, value)
+    if facet == "centre":
+        return centre_name(value)
+    return value
+
+
+def facet_order(facet: str):
+    if facet == "year":
+        return lambda v: (-int(v.value) if v.value.isdigit() else 0)
+    if facet == "decision":
+        order = list(DECISION_TYPES)
+        return lambda v: (-v.count, order.index(v.value) if v.value in order else len(order))
+    return lambda v: (-v.count, v.value)
