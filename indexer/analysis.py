@@ -22,12 +22,14 @@ except ImportError:  # pragma: no cover - exercised only where PyStemmer is miss
 
     _STEMMER = snowballstemmer.stemmer("danish")
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 # Case numbers (14/32918) stay one token; words keep Danish letters and inner hyphens/apostrophes.
 TOKEN_PATTERN = r"\d{1,2}/\d{1,6}|\w+(?:[-'’]\w+)*"
 
-# "ikke" is kept: "ikke godkendt" must not match "godkendt".
+# Stop words are indexed (so a phrase such as "status på revisionsberetning" matches exactly) and
+# dropped from the loose words of a query instead (indexer.search). "ikke" is no stop word here:
+# "ikke godkendt" must not match "godkendt".
 DANISH_STOPWORDS = frozenset(stoplists["da"]) - {"ikke"}
 
 FOLDING = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "é": "e", "è": "e"})
@@ -86,6 +88,11 @@ class DanishStemFilter(Filter):
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
             word = t.text
+            if t.mode == "query" and not t.removestops:
+                # whoosh analyses the text of a prefix/wildcard query with removestops=False:
+                # a prefix is matched as typed ("revisionsberet*"), never stemmed.
+                yield t
+                continue
             stemmed = stem(word)
             t.text = stemmed
             yield t
@@ -102,9 +109,8 @@ class DanishStemFilter(Filter):
 
 
 def danish_analyzer():
-    """Full-text analysis: tokens, lowercase, possessives, stop words, compounds, stems, folding."""
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | PossessiveFilter()
-            | StopFilter(stoplist=DANISH_STOPWORDS, minsize=1) | CompoundFilter() | DanishStemFilter())
+    """Full-text analysis: tokens, lowercase, possessives, compounds, stems, folding."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | PossessiveFilter() | CompoundFilter() | DanishStemFilter()
 
 
 def vocabulary_analyzer():

@@ -20,6 +20,7 @@ from whoosh import qparser
 from whoosh import query as wq
 from whoosh import sorting
 
+from .analysis import DANISH_STOPWORDS
 from .centres import centre_name
 from .model import DECISION_TYPES
 from .query import MAX_QUERY_CHARS, FacetValue, Hit, Query, Results, item_url
@@ -132,7 +133,8 @@ class SearchIndex:
         parser.remove_plugin_class(qparser.RangePlugin)
         parser.remove_plugin_class(qparser.BoostPlugin)
         parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
-        parser.add_plugin(qparser.PlusMinusPlugin())
+        # -word excludes, but only at the start of a word: "HR-strategi" is one compound.
+        parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
         # Danish operator words alongside the English ones, upper case only so ordinary words stay words.
         parser.replace_plugin(qparser.OperatorsPlugin(
             And=r"(?<=\s)(?:AND|OG)(?=\s)", Or=r"(?<=\s)(?:OR|ELLER)(?=\s)",
@@ -158,6 +160,7 @@ class SearchIndex:
         cleaned = cleaned.replace("?", " ")  # a question mark is punctuation here, not a wildcard
         if cleaned != text:
             notices.append("Jokertegn (*) virker kun efter mindst to bogstaver, fx revision*.")
+        cleaned = drop_stopwords(cleaned)
         # A bare case number means the case, not a word in the text.
         cleaned = CASE_NUMBER_RE.sub(r'sag:"\1"', cleaned)
         cleaned = re.sub(r"(\w+)\*", lambda m: m.group(0).lower(), cleaned)
@@ -359,6 +362,17 @@ class SearchIndex:
         masks = self._facet_masks(searcher)
         return {"items": masks.live.bit_count(), "meetings": len(masks.dates),
                 "generation": self._local.generation.name}
+
+
+def drop_stopwords(text: str) -> str:
+    """Drop stop words from the loose words of a query, never from inside "a phrase"; a query of
+    nothing but stop words is kept as it is."""
+    pieces = re.split(r'("[^"]*")', text)
+    kept = [piece if piece.startswith('"') else
+            " ".join(w for w in piece.split(" ") if w.lower() not in DANISH_STOPWORDS)
+            for piece in pieces]
+    result = re.sub(r"\s+", " ", "".join(kept)).strip()
+    return result if re.search(r"\w", result) else text
 
 
 def has_syntax_error(parsed) -> bool:
