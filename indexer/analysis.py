@@ -32,7 +32,8 @@ TOKEN_PATTERN = r"\d{1,2}/\d{1,6}|\w+(?:[-'’]\w+)*"
 # "ikke godkendt" must not match "godkendt".
 DANISH_STOPWORDS = frozenset(stoplists["da"]) - {"ikke"}
 
-FOLDING = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "é": "e", "è": "e"})
+FOLDING = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "é": "e", "è": "e",
+                        "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
 
 @lru_cache(maxsize=None)

@@ -1,0 +1,48 @@
+"""The Danish analysis chain, token by token."""
+
+from __future__ import annotations
+
+from indexer.analysis import danish_analyzer, fold, stem
+
+
+def index_terms(text: str) -> list[tuple[str, int]]:
+    return [(t.text, t.pos) for t in danish_analyzer()(text, positions=True)]
+
+
+def query_terms(text: str) -> list[str]:
+    return [t.text for t in danish_analyzer()(text, mode="query")]
+
+
+def test_case_numbers_stay_one_token() -> None:
+    assert index_terms("sag 14/32918") == [("sag", 0), ("14/32918", 1)]
+
+
+def test_possessive_drops() -> None:
+    assert query_terms("KMD's BAC’s") == ["kmd", "bac"]
+
+
+def test_inflections_share_a_stem() -> None:
+    assert {stem(w) for w in ("revisionsberetning", "revisionsberetningen", "revisionsberetningerne")} == {
+        "revisionsberetning"}
+
+
+def test_compound_is_indexed_whole_and_as_parts_at_one_position() -> None:
+    assert index_terms("IT-promillepuljen") == [("it-promillepulj", 0), ("it", 0), ("promillepulj", 0)]
+    assert query_terms("IT-promillepuljen") == ["it-promillepulj"]
+
+
+def test_danish_letters_are_kept_and_folded_forms_added() -> None:
+    assert index_terms("Rådhuset") == [("rådhus", 0), ("raadhus", 0)]
+    assert query_terms("raadhuset") == ["raadhus"]
+    assert fold("Økonomiopfølgning på Ærø") == "Oekonomiopfoelgning paa Aeroe"
+
+
+def test_stop_words_are_indexed_so_phrases_stay_exact() -> None:
+    assert index_terms("status på sagen") == [("status", 0), ("på", 1), ("paa", 1), ("sag", 2)]
+
+
+def test_character_offsets_point_at_the_original_text() -> None:
+    text = "Se IT-promillepuljen"
+    spans = {(t.text, text[t.startchar:t.endchar]) for t in danish_analyzer()(text, chars=True)}
+    assert spans == {("se", "Se"), ("it-promillepulj", "IT-promillepuljen"), ("it", "IT"),
+                     ("promillepulj", "promillepuljen")}

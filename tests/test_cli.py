@@ -1,0 +1,106 @@
+"""The `minutes` command, run as users run it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_parse_json_follows_the_contract() -> None:
+    result = run("parse", "--json", CORPUS / "direktionen" / "2018-11-05.txt")
+    assert result.exit_code == 0
+    [meeting] = json.loads(result.output)
+    assert sorted(meeting) == ["committee", "date", "id", "items", "location", "participants", "source",
+                               "start_time"]
+    assert (meeting["id"], meeting["date"], meeting["start_time"], meeting["participants"][-1]) == (
+        "direktionen-2018-11-05", "2018-11-05", "10:00", {"name": "Kathrine Seier Skastrup", "role": "sekretær"})
+    item = meeting["items"][1]
+    assert sorted(item) == ["attachments", "case_number", "centres", "closed", "decision", "id", "number",
+                            "proposers", "sections", "title"]
+    assert (item["id"], item["decision"]["types"]) == ("direktionen-2018-11-05-2", ["taget-til-efterretning", "udskudt"])
+    assert sorted(item["sections"][0]) == ["heading", "kind", "text"]
+
+
+def test_parse_summary_is_readable() -> None:
+    result = run("parse", CORPUS / "direktionen" / "2017-12-04.txt")
+    assert result.exit_code == 0
+    assert "   6. Driftssituationen med KMD (16/4232) — Taget til efterretning [1 bilag; centre: ØDC]" in result.output
+
+
+def test_parse_bad_files_one_line_each_and_good_ones_still_parse(tmp_path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\x00\x00\x00")
+    (tmp_path / "letter.txt").write_text("Kære borger\n", encoding="utf-8")
+    good = CORPUS / "direktionen" / "2014-08-26.txt"
+    result = run("parse", "--json", tmp_path / "empty.txt", tmp_path / "image.txt", tmp_path / "letter.txt",
+                 tmp_path / "missing.txt", good)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"minutes: {tmp_path / 'empty.txt'}: empty document",
+        f"minutes: {tmp_path / 'image.txt'}: binary file (contains NUL bytes), not a text document",
+        f"minutes: {tmp_path / 'letter.txt'}: not minutes: no 'REFERAT <udvalg> d. DD-MM-YYYY' header",
+        f"minutes: {tmp_path / 'missing.txt'}: cannot read: No such file or directory",
+    ]
+    assert [m["id"] for m in json.loads(result.stdout)] == ["direktionen-2014-08-26"]
+
+
+def test_index_prints_one_summary_line_and_fails_on_a_bad_file(tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "direktionen" / "junk.txt").write_text("ikke et referat\n", encoding="utf-8")
+    result = run("index", "--corpus", corpus, "--index", tmp_path / "index")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"minutes: {corpus / 'direktionen/junk.txt'}: not minutes: no 'REFERAT <udvalg> d. DD-MM-YYYY' header"]
+    [summary] = result.stdout.splitlines()
+    assert summary.startswith("index rebuilt: 5 new, 0 changed, 0 unchanged, 0 removed, 1 failed files; 44 items; ")
+
+
+def test_search_json(index_dir) -> None:
+    result = run("search", "--json", "--index", index_dir, "--case", "14/32918")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert [h["url"] for h in data["hits"]] == [f"/moeder/2015-12-07/punkt/{n}" for n in (1, 2, 3, 8)]
+
+
+def test_search_with_filters(index_dir) -> None:
+    result = run("search", "--json", "--index", index_dir, "--year", "2014", "--year", "2018", "--limit", "20")
+    assert json.loads(result.output)["total"] == 16
+
+
+def test_search_readable_output(index_dir) -> None:
+    result = run("search", "--index", index_dir, "KMD", "--sort", "oldest")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith("3 punkter (")
+    assert lines[2] == "2014-08-26 punkt 3: Status på revisionsberetninger  [14/17334] Taget til efterretning"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--year", "abc"], "minutes: --year: 'abc' er ikke et årstal"),
+    (["--page", "-1"], "minutes: --page: skal være mellem 1 og 1000"),
+    (["--from", "2018-13-01"], "minutes: --from: '2018-13-01' er ikke en dato på formen ÅÅÅÅ-MM-DD"),
+    (["--sort", "best"], "minutes: --sort: skal være en af relevance, newest, oldest"),
+])
+def test_search_bad_parameters_are_one_line_errors(index_dir, args, message) -> None:
+    result = run("search", "--index", index_dir, *args)
+    assert (result.exit_code, result.stderr.strip()) == (2, message)
+
+
+def test_search_without_index_says_so(tmp_path) -> None:
+    result = run("search", "--index", tmp_path / "nowhere", "KMD")
+    assert (result.exit_code, result.stderr.strip()) == (
+        1, f"minutes: {tmp_path / 'nowhere'}: no index here; run 'minutes index' first")
