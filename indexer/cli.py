@@ -133,3 +133,28 @@ def search(text, year, centre, case, decision, date_from, date_to, sort, limit, 
         click.echo(f"  {hit.url}#{hit.section}" if hit.section else f"  {hit.url}")
         snippet = hit.snippet.replace("<mark>", "»").replace("</mark>", "«")
         click.echo(f"  {html.unescape(snippet)}")
+
+
+@main.command()
+@click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
+              help="Index directory to serve (built by 'minutes index').")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads handling requests.")
+def serve(index_dir: Path, host: str, port: int, threads: int) -> None:
+    """Serve the web UI and JSON API with waitress (a production WSGI server, never Flask's debug server)."""
+    from waitress import serve as waitress_serve
+
+    from webui import create_app
+
+    from .search import IndexMissing, SearchIndex
+
+    try:
+        SearchIndex(index_dir).close()
+    except IndexMissing as error:
+        fail(str(error))
+        sys.exit(1)
+    app = create_app(index_dir)
+    click.echo(f"Serverer på http://{host}:{port}/ (indeks: {index_dir})")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="minutes")
