@@ -10,17 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
+import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
 from whoosh.lang.stopwords import stoplists
 
-try:  # PyStemmer is the C implementation of the same Snowball algorithm.
-    import Stemmer as _stemmer_module
-
-    _STEMMER = _stemmer_module.Stemmer("danish")
-except ImportError:  # pragma: no cover - exercised only where PyStemmer is missing
-    import snowballstemmer
-
-    _STEMMER = snowballstemmer.stemmer("danish")
+# snowballstemmer hands out PyStemmer's C implementation of the same algorithm when it is installed.
+_STEMMER = snowballstemmer.stemmer("danish")
 
 ANALYSIS_VERSION = 2
 
