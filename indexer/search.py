@@ -365,11 +365,11 @@ class SearchIndex:
 
 
 def drop_stopwords(text: str) -> str:
-    """Drop stop words from the loose words of a query, never from inside "a phrase"; a query of
-    nothing but stop words is kept as it is."""
+    """Drop stop words from the loose words of a query, never from inside "a phrase" and never the
+    upper-case operators OG/ELLER; a query of nothing but stop words is kept as it is."""
     pieces = re.split(r'("[^"]*")', text)
     kept = [piece if piece.startswith('"') else
-            " ".join(w for w in piece.split(" ") if w.lower() not in DANISH_STOPWORDS)
+            " ".join(w for w in piece.split(" ") if w.isupper() or w.lower() not in DANISH_STOPWORDS)
             for piece in pieces]
     result = re.sub(r"\s+", " ", "".join(kept)).strip()
     return result if re.search(r"\w", result) else text
@@ -450,8 +450,8 @@ def best_snippet(sections: list[dict], spans: list[tuple[int, int]]) -> tuple[di
         space = text.rfind(" ", start, end)
         end = space if space > start else end
     window = [(max(s, start) - start, min(e, end) - start) for s, e in best_spans if s < end and e > start]
-    snippet = mark(text[start:end], window)
-    snippet = re.sub(r"\s+", " ", snippet).strip()
+    snippet = mark(text[start:end], window).replace("\n\n", " · ")  # keep paragraph breaks visible
+    snippet = re.sub(r"\s+", " ", snippet).strip(" ·")
     return best, ("… " if start else "") + snippet + (" …" if end < len(text) else "")
 
 

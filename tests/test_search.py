@@ -119,8 +119,14 @@ def test_exclusion(searcher, text) -> None:
     assert ids(searcher, text) == {"direktionen-2014-08-26-3"}
 
 
-def test_or_query(searcher) -> None:
-    assert ids(searcher, "KMD OR hr-strategi") == ids(searcher, "KMD") | {"direktionen-2018-11-05-7"}
+@pytest.mark.parametrize("operator", ["OR", "ELLER"])
+def test_or_query(searcher, operator) -> None:
+    assert ids(searcher, f"KMD {operator} hr-strategi") == ids(searcher, "KMD") | {"direktionen-2018-11-05-7"}
+
+
+def test_danish_and_operator(searcher) -> None:
+    assert ids(searcher, "KMD OG drift") == ids(searcher, "KMD drift") == {"direktionen-2015-12-07-5",
+                                                                         "direktionen-2017-12-04-6"}
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -160,8 +166,8 @@ def test_snippet_marks_the_matched_form_in_the_best_section(searcher) -> None:
     results = searcher.search(Query(text="revisionsberetning", page_size=10))
     hit = next(h for h in results.hits if h.id == "direktionen-2016-11-30-1")
     assert (hit.section, hit.snippet) == (
-        "baggrund", "Status på <mark>revisionsberetninger</mark> Vedlagt bilag. Status på ledelseskontrol "
-                    "Vedlagt styringsark.")
+        "baggrund", "Status på <mark>revisionsberetninger</mark> · Vedlagt bilag. · Status på ledelseskontrol "
+                    "· Vedlagt styringsark.")
     assert hit.url == "/moeder/2016-11-30/punkt/1"
 
 

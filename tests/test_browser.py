@@ -1,0 +1,130 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against `minutes serve`.
+
+Screenshots are saved under test-artifacts/screenshots/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
+    pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian package 'chromium'; "
+                ".ci/run installs it)", allow_module_level=True)
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(index_dir: Path):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"minutes serve did not start: {process.stderr.read().decode()}") from None
+            time.sleep(0.1)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+    process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def in_viewport(page: Page, selector: str) -> bool:
+    return page.eval_on_selector(selector, """element => {
+        const box = element.getBoundingClientRect();
+        return box.top < window.innerHeight && box.bottom > 0;
+    }""")
+
+
+def test_search_facet_and_hit_lead_to_the_marked_section(server, page: Page) -> None:
+    page.goto(f"{server}/")
+    page.get_by_label("Søgeord").fill("revisionsberetning")
+    page.get_by_label("Søgeord").press("Enter")
+    expect(page.locator(".results__count")).to_contain_text("3 punkter")
+    expect(page.locator(".hits > li")).to_have_count(3)
+    page.screenshot(path=ARTIFACTS / "search-revisionsberetning.png", full_page=True)
+
+    page.locator("#facet-year ~ ul a", has_text="2018").click()
+    expect(page.locator(".results__count")).to_contain_text("1 punkt")
+    assert "year=2018" in page.url
+    expect(page.locator(".chip")).to_contain_text("2018")
+
+    page.locator(".hits > li a", has_text="Status for revisionsberetning 2017").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith(f"{server}/moeder/2018-11-05/punkt/3?q=revisionsberetning#")
+    anchor = page.url.rsplit("#", 1)[1]
+    section = f"section#{anchor}"
+    expect(page.locator(f"{section} mark").first).to_be_visible()
+    assert in_viewport(page, section)
+    marked = {text.lower() for text in page.locator(f"{section} mark").all_inner_texts()}
+    assert marked <= {"revisionsberetning", "revisionsberetningen"} and marked
+    page.screenshot(path=ARTIFACTS / "item-2018-11-05-3.png")
+
+
+def test_browse_case_history_and_keyboard_use(server, page: Page) -> None:
+    page.goto(f"{server}/sager/14/32918")
+    expect(page.locator("main li a[href*='/moeder/2015-12-07/punkt/']")).to_have_count(4)
+    page.screenshot(path=ARTIFACTS / "case-14-32918.png", full_page=True)
+
+    page.goto(f"{server}/")
+    page.keyboard.press("Tab")  # the first stop is the skip link
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#indhold"
+    page.screenshot(path=ARTIFACTS / "browse.png", full_page=False)
+
+
+def test_phone_layout(server, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="da-DK", is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{server}/?q=KMD")
+    expect(page.locator(".hits > li")).to_have_count(3)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing sticks out sideways on a phone
+    page.screenshot(path=ARTIFACTS / "phone-search-kmd.png", full_page=True)
+    context.close()

@@ -1,0 +1,166 @@
+"""The JSON API, the CSV export and the Atom feed: the same searches as the pages, as data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, timezone
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from indexer.query import CASE_RE, QueryError, query_from_params, results_to_dict
+
+from .formatting import decision_label, plain_text
+from .openapi import openapi_document
+from .searcher import IndexMissing, get_searcher
+
+bp = Blueprint("api", __name__)
+
+CSV_LIMIT = 1000
+CSV_COLUMNS = ("id", "meeting_date", "number", "title", "case_number", "decision_types", "centres", "url")
+FEED_SIZE = 20
+ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# "<committee slug>-<YYYY-MM-DD>-<number>", e.g. direktionen-2018-11-05-3; the record's own id must match too.
+ITEM_ID = re.compile(r"^(?P<committee>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<number>\d{1,4})$")
+
+
+def json_error(status: int, param: str | None, message: str):
+    response = jsonify({"error": {"param": param, "message": message}})
+    response.status_code = status
+    return response
+
+
+def parse_query(page_size: int = 10, **overrides: list[str]):
+    params = request.args.to_dict(flat=False)
+    params.update(overrides)
+    return query_from_params(params, page_size=page_size)
+
+
+def absolute(path: str) -> str:
+    return request.url_root.rstrip("/") + path
+
+
+@bp.get("/api/search")
+def search():
+    output = request.args.get("format", "json").strip() or "json"
+    if output not in ("json", "csv"):
+        return json_error(400, "format", "skal være json eller csv")
+    try:
+        # The CSV holds every hit up to CSV_LIMIT: one page of that size, whatever page was asked.
+        query = parse_query(page_size=CSV_LIMIT, page=["1"]) if output == "csv" else parse_query()
+    except QueryError as error:
+        return json_error(400, error.param, error.reason)
+    results = get_searcher().search(query)
+    if output == "json":
+        return jsonify(results_to_dict(results))
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # a BOM, so spreadsheet programs read the Danish letters as UTF-8
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for hit in results.hits:
+        writer.writerow([hit.id, hit.meeting_date, hit.number, hit.title, hit.case_number or "",
+                         ";".join(hit.decision_types), ";".join(hit.centres), absolute(hit.url)])
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="direktionens-referater.csv"'})
+
+
+@bp.get("/api/items/<item_id>")
+def item(item_id: str):
+    match = ITEM_ID.match(item_id)
+    if match is None or not valid_date(match["date"]):
+        return json_error(404, None, f"intet punkt med id '{item_id}'")
+    record = get_searcher().item(match["date"], int(match["number"]), text=request.args.get("q", ""))
+    if record is None or record["id"] != item_id:
+        return json_error(404, None, f"intet punkt med id '{item_id}'")
+    return jsonify(record)
+
+
+@bp.get("/api/meetings/<isodate:meeting_date>")
+def meeting(meeting_date: str):
+    items = get_searcher().meeting(meeting_date)
+    if not items:
+        return json_error(404, None, f"intet møde den {meeting_date}")
+    return jsonify({"date": meeting_date, "meeting": items[0]["meeting"], "items": items})
+
+
+@bp.get("/api/cases/<yy>/<n>")
+def case(yy: str, n: str):
+    case_number = f"{yy}/{n}"
+    items = get_searcher().case(case_number) if CASE_RE.match(case_number) else []
+    if not items:
+        return json_error(404, None, f"ingen sag med nummer '{case_number}'")
+    return jsonify({"case_number": case_number, "items": items})
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        stats = get_searcher().stats()
+    except IndexMissing:
+        response = jsonify({"status": "unavailable", "items": 0})
+        response.status_code = 503
+    else:
+        response = jsonify({"status": "ok", "items": stats["items"]})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/feed")
+def feed():
+    try:
+        query = parse_query(page_size=FEED_SIZE, sort=["newest"], page=["1"])
+    except QueryError as error:
+        return json_error(400, error.param, error.reason)
+    results = get_searcher().search(query)
+    return Response(atom_feed(results, query.text.strip()), mimetype="application/atom+xml")
+
+
+def atom_feed(results, text: str) -> bytes:
+    root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "da"})
+    title = f"Direktionens referater: {text}" if text else "Direktionens referater: nyeste punkter"
+    ET.SubElement(root, "title").text = title
+    ET.SubElement(root, "subtitle").text = "Punkter fra Direktionens referater, Høje-Taastrup Kommune"
+    ET.SubElement(root, "id").text = request.url
+    ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": request.url})
+    search_url = absolute(url_for("pages.search"))
+    if request.query_string:
+        search_url += "?" + request.query_string.decode("utf-8", "replace")
+    ET.SubElement(root, "link", {"rel": "alternate", "type": "text/html", "href": search_url})
+    newest = max((hit.meeting_date for hit in results.hits), default=None)
+    ET.SubElement(root, "updated").text = atom_date(newest)
+    author = ET.SubElement(root, "author")
+    ET.SubElement(author, "name").text = "Høje-Taastrup Kommune"
+    for hit in results.hits:
+        link = absolute(hit.url)
+        entry = ET.SubElement(root, "entry")
+        ET.SubElement(entry, "title").text = hit.title
+        ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
+        ET.SubElement(entry, "id").text = link
+        ET.SubElement(entry, "updated").text = atom_date(hit.meeting_date)
+        for slug in hit.decision_types:
+            ET.SubElement(entry, "category", {"term": slug, "label": decision_label(slug)})
+        ET.SubElement(entry, "summary", {"type": "text"}).text = plain_text(hit.snippet)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def atom_date(day: str | None) -> str:
+    if day is None:
+        return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return f"{day}T00:00:00Z"
+
+
+def valid_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+

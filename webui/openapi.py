@@ -1,0 +1,290 @@
+"""The OpenAPI 3.0 description of the JSON API, the CSV export, the Atom feed and /healthz.
+
+Built from the indexer's own constants (decision types, sorts, limits), so the enumerations cannot
+drift from what `indexer.query.query_from_params` accepts.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from indexer.model import DECISION_TYPES
+from indexer.query import MAX_PAGE, MAX_QUERY_CHARS, SORTS
+
+SECTION_KINDS = ["bilag", "baggrund", "indstilling", "beslutning", "sagsfremstilling", "oekonomi", "tekst"]
+
+
+def _string(description: str, **extra) -> dict:
+    return {"type": "string", "description": description, **extra}
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+def _array(items: dict, description: str | None = None) -> dict:
+    schema = {"type": "array", "items": items}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _multi(name: str, description: str, items: dict | None = None) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "style": "form", "explode": True, "schema": _array(items or {"type": "string"})}
+
+
+SEARCH_PARAMETERS = [
+    {"name": "q", "in": "query", "required": False,
+     "description": ("Søgetekst i søgesproget fra /hjaelp (ord, \"fraser\", OR/ELLER, -ord/NOT/IKKE, præfiks*, "
+                     f"titel:/beslutning:/bilag:/sag:). Tom: alle punkter, nyeste først. Længere end "
+                     f"{MAX_QUERY_CHARS} tegn afkortes (se notice)."),
+     "schema": {"type": "string"}},
+    _multi("year", "Mødeår (gentag for flere; de ORes).", {"type": "string", "pattern": r"^\d{4}$"}),
+    _multi("centre", "Centerkode, fx BAC (gentag for flere).", {"type": "string"}),
+    _multi("case", "Sagsnummer ÅÅ/NNNNN, fx 14/32918 (gentag for flere).",
+           {"type": "string", "pattern": r"^\d{2}/\d{1,6}$"}),
+    _multi("decision", "Beslutningstype (gentag for flere).", {"type": "string", "enum": list(DECISION_TYPES)}),
+    _multi("committee", "Udvalg, fx Direktionen (gentag for flere).", {"type": "string"}),
+    {"name": "from", "in": "query", "required": False, "description": "Møder på eller efter denne dato.",
+     "schema": {"type": "string", "format": "date"}},
+    {"name": "to", "in": "query", "required": False,
+     "description": "Møder på eller før denne dato (ikke før from).", "schema": {"type": "string", "format": "date"}},
+    {"name": "sort", "in": "query", "required": False,
+     "description": "Sortering; relevance uden søgetekst giver nyeste først.",
+     "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
+    {"name": "page", "in": "query", "required": False, "description": "Side (10 hits pr. side).",
+     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
+]
+
+ERROR_RESPONSE_400 = {"description": "En parameter er ugyldig; param navngiver den.",
+                      "content": {"application/json": {"schema": _ref("Error")}}}
+ERROR_RESPONSE_404 = {"description": "Findes ikke (også ved en ugyldig dato eller et ugyldigt id).",
+                      "content": {"application/json": {"schema": _ref("Error")}}}
+ERROR_RESPONSE_503 = {"description": "Der er intet søgeindeks endnu.",
+                      "content": {"application/json": {"schema": _ref("Error")}}}
+
+SCHEMAS = {
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {
+            "type": "object", "required": ["param", "message"],
+            "properties": {
+                "param": _nullable(_string("Den ugyldige parameter; null når fejlen ikke skyldes en parameter.")),
+                "message": _string("Forklaring på dansk."),
+            }}},
+    },
+    "FacetValue": {
+        "type": "object", "required": ["value", "label", "count", "selected"],
+        "properties": {
+            "value": _string("Værdien, som den bruges i parameteren med facettens navn."),
+            "label": _string("Visningsnavn på dansk."),
+            "count": {"type": "integer", "minimum": 0,
+                      "description": "Antal punkter med værdien under søgningen og de andre facetters valg."},
+            "selected": {"type": "boolean"},
+        },
+    },
+    "Hit": {
+        "type": "object",
+        "required": ["id", "title", "meeting_date", "number", "case_number", "decision_types", "centres", "url",
+                     "section", "snippet"],
+        "properties": {
+            "id": _string("Punktets id, fx direktionen-2018-11-05-3."),
+            "title": _string("Punktets titel."),
+            "meeting_date": _string("Mødedato.", format="date"),
+            "number": {"type": "integer", "minimum": 1},
+            "case_number": _nullable(_string("Sagsnummer, fx 18/18580.")),
+            "decision_types": _array({"type": "string", "enum": list(DECISION_TYPES)}),
+            "centres": _array({"type": "string"}, "Centerkoder."),
+            "url": _string("Sti til punktets side, fx /moeder/2018-11-05/punkt/3."),
+            "section": _nullable(_string("Anker for det afsnit, uddraget kommer fra (URL-fragment).")),
+            "snippet": _string("Uddrag som HTML: escapet tekst med <mark> om de fundne ord."),
+        },
+    },
+    "SearchResults": {
+        "type": "object",
+        "required": ["total", "page", "pages", "hits", "facets", "facets_truncated", "notice", "suggestion"],
+        "properties": {
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1},
+            "hits": _array(_ref("Hit")),
+            "facets": {
+                "type": "object",
+                "description": "Facet -> værdier. committee findes kun, når indekset har mere end ét udvalg.",
+                "properties": {name: _array(_ref("FacetValue"))
+                               for name in ("year", "centre", "case", "decision", "committee")},
+                "additionalProperties": _array(_ref("FacetValue")),
+            },
+            "facets_truncated": {"type": "object", "additionalProperties": {"type": "boolean"},
+                                 "description": "Facet -> om listen er afkortet (case viser de 10 hyppigste)."},
+            "notice": _nullable(_string("Besked om noget, der blev ændret i søgningen.")),
+            "suggestion": _nullable(_string("'Mente du'-forslag til søgeteksten.")),
+        },
+    },
+    "Participant": {
+        "type": "object", "required": ["name", "role"],
+        "properties": {"name": {"type": "string"}, "role": _nullable({"type": "string"})},
+    },
+    "Meeting": {
+        "type": "object",
+        "required": ["id", "committee", "date", "start_time", "location", "participants", "source", "item_count"],
+        "properties": {
+            "id": _string("Mødets id, fx direktionen-2018-11-05."),
+            "committee": {"type": "string"},
+            "date": {"type": "string", "format": "date"},
+            "start_time": _nullable(_string("HH:MM")),
+            "location": _nullable({"type": "string"}),
+            "participants": _array(_ref("Participant")),
+            "source": _string("Kildefilen i corpus."),
+            "item_count": {"type": "integer", "minimum": 0},
+        },
+    },
+    "DecisionPart": {
+        "type": "object", "required": ["heading", "text", "type"],
+        "properties": {"heading": _nullable({"type": "string"}), "text": {"type": "string"},
+                       "type": {"type": "string", "enum": list(DECISION_TYPES)}},
+    },
+    "Decision": {
+        "type": "object", "required": ["text", "types", "parts"],
+        "properties": {"text": {"type": "string"},
+                       "types": _array({"type": "string", "enum": list(DECISION_TYPES)}),
+                       "parts": _array(_ref("DecisionPart"))},
+    },
+    "Section": {
+        "type": "object", "required": ["kind", "heading", "text", "anchor", "start", "end"],
+        "properties": {
+            "kind": {"type": "string", "enum": SECTION_KINDS},
+            "heading": _string("Overskriften, som den står i referatet."),
+            "text": _string("Afsnit adskilt af en tom linje; tabelrækker har TAB mellem cellerne."),
+            "anchor": _string("URL-fragment for afsnittet, fx beslutning eller bilag-2."),
+            "start": {"type": "integer", "minimum": 0},
+            "end": {"type": "integer", "minimum": 0},
+            "html": _string("Kun fra /api/items/{id}: teksten escapet som HTML med <mark> om ord fra q."),
+            "matches": {"type": "integer", "minimum": 0, "description": "Kun fra /api/items/{id}: antal markeringer."},
+        },
+    },
+    "Item": {
+        "type": "object",
+        "required": ["id", "number", "title", "case_number", "closed", "decision", "centres", "proposers",
+                     "attachments", "sections", "meeting"],
+        "properties": {
+            "id": {"type": "string"},
+            "number": {"type": "integer", "minimum": 1},
+            "title": {"type": "string"},
+            "title_html": _string("Kun fra /api/items/{id}: titlen som HTML med <mark> om ord fra q."),
+            "case_number": _nullable({"type": "string"}),
+            "closed": {"type": "boolean", "description": "Lukket punkt: indholdet er ikke offentligt."},
+            "decision": _ref("Decision"),
+            "centres": _array({"type": "string"}),
+            "proposers": _array({"type": "string"}),
+            "attachments": _array({"type": "string"}, "Bilagenes titler."),
+            "sections": _array(_ref("Section")),
+            "meeting": _ref("Meeting"),
+        },
+    },
+    "MeetingItems": {
+        "type": "object", "required": ["date", "meeting", "items"],
+        "properties": {"date": {"type": "string", "format": "date"}, "meeting": _ref("Meeting"),
+                       "items": _array(_ref("Item"), "Punkterne i dagsordenens rækkefølge.")},
+    },
+    "CaseItems": {
+        "type": "object", "required": ["case_number", "items"],
+        "properties": {"case_number": {"type": "string"},
+                       "items": _array(_ref("Item"), "Sagens punkter, ældste først.")},
+    },
+    "Health": {
+        "type": "object", "required": ["status", "items"],
+        "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]},
+                       "items": {"type": "integer", "minimum": 0}},
+    },
+}
+
+DOCUMENT = {
+    "openapi": "3.0.3",
+    "info": {
+        "title": "Direktionens referater · Høje-Taastrup Kommune",
+        "version": "1.0.0",
+        "description": ("Søgning i referaterne fra Direktionen i Høje-Taastrup Kommune. Hvert dagsordenspunkt er et "
+                        "dokument. Alle tekster i svarene er på dansk."),
+    },
+    "servers": [{"url": "/"}],
+    "paths": {
+        "/api/search": {"get": {
+            "summary": "Søg i punkterne",
+            "operationId": "search",
+            "parameters": [*SEARCH_PARAMETERS, {
+                "name": "format", "in": "query", "required": False,
+                "description": ("json (standard) eller csv. CSV er UTF-8 med BOM og indeholder alle hits op til "
+                                "1000 (page ignoreres), kolonnerne id, meeting_date, number, title, "
+                                "case_number, decision_types (adskilt af ;), centres (adskilt af ;), url (absolut)."),
+                "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}}],
+            "responses": {
+                "200": {"description": "Søgeresultatet.", "content": {
+                    "application/json": {"schema": _ref("SearchResults")},
+                    "text/csv": {"schema": {"type": "string"}}}},
+                "400": ERROR_RESPONSE_400, "503": ERROR_RESPONSE_503,
+            },
+        }},
+        "/api/items/{id}": {"get": {
+            "summary": "Ét punkt",
+            "operationId": "item",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "description": "Fx direktionen-2018-11-05-3.",
+                 "schema": {"type": "string", "pattern": r"^[a-zæøå0-9-]+-\d{4}-\d{2}-\d{2}-\d+$"}},
+                {"name": "q", "in": "query", "required": False,
+                 "description": "Søgetekst, hvis ord markeres i title_html og sections[].html.",
+                 "schema": {"type": "string"}},
+            ],
+            "responses": {"200": {"description": "Punktet.", "content": {"application/json": {"schema": _ref("Item")}}},
+                          "404": ERROR_RESPONSE_404, "503": ERROR_RESPONSE_503},
+        }},
+        "/api/meetings/{date}": {"get": {
+            "summary": "Et møde og dets punkter",
+            "operationId": "meeting",
+            "parameters": [{"name": "date", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}],
+            "responses": {"200": {"description": "Mødet.", "content": {"application/json": {"schema": _ref("MeetingItems")}}},
+                          "404": ERROR_RESPONSE_404, "503": ERROR_RESPONSE_503},
+        }},
+        "/api/cases/{yy}/{n}": {"get": {
+            "summary": "Alle punkter i en sag",
+            "operationId": "case",
+            "parameters": [
+                {"name": "yy", "in": "path", "required": True, "description": "Sagsnummerets år, fx 14.",
+                 "schema": {"type": "string", "pattern": r"^\d{2}$"}},
+                {"name": "n", "in": "path", "required": True, "description": "Sagsnummerets løbenummer, fx 32918.",
+                 "schema": {"type": "string", "pattern": r"^\d{1,6}$"}},
+            ],
+            "responses": {"200": {"description": "Sagens punkter.", "content": {"application/json": {"schema": _ref("CaseItems")}}},
+                          "404": ERROR_RESPONSE_404, "503": ERROR_RESPONSE_503},
+        }},
+        "/feed": {"get": {
+            "summary": "Søgningen som Atom-feed (nyeste først, de 20 nyeste punkter)",
+            "operationId": "feed",
+            "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page")],
+            "responses": {"200": {"description": "Atom 1.0.",
+                                  "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+                          "400": ERROR_RESPONSE_400, "503": ERROR_RESPONSE_503},
+        }},
+        "/healthz": {"get": {
+            "summary": "Driftsstatus",
+            "operationId": "health",
+            "responses": {"200": {"description": "Indekset kan læses.", "content": {"application/json": {"schema": _ref("Health")}}},
+                          "503": {"description": "Der er intet indeks.", "content": {"application/json": {"schema": _ref("Health")}}}},
+        }},
+        "/api/openapi.json": {"get": {
+            "summary": "Dette dokument",
+            "operationId": "openapi",
+            "responses": {"200": {"description": "OpenAPI 3.0.", "content": {"application/json": {"schema": {"type": "object"}}}}},
+        }},
+    },
+    "components": {"schemas": SCHEMAS},
+}
+
+
+def openapi_document() -> dict:
+    return copy.deepcopy(DOCUMENT)

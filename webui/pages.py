@@ -1,0 +1,74 @@
+"""HTML pages. Views only translate HTTP to the indexer's search API and back."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from indexer.query import CASE_RE, QueryError, query_from_params
+
+from .searcher import get_searcher
+from .state import FACET_NAMES, PARAM_NAMES, SORT_LABELS, SearchState, page_window
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.app_context_processor
+def page_helpers() -> dict:
+    return {"page_window": page_window, "FACET_NAMES": FACET_NAMES, "SORT_LABELS": SORT_LABELS}
+
+
+def query_error_message(error: QueryError) -> str:
+    return f"Ugyldig værdi for {PARAM_NAMES.get(error.param, error.param)}: {error.reason}."
+
+
+@bp.get("/")
+def search():
+    state = SearchState.from_args(request.args)
+    try:
+        query = query_from_params(request.args.to_dict(flat=False))
+    except QueryError as error:
+        return render_template("search.html", state=state.without_param(error.param), results=None,
+                               query=None, error=query_error_message(error)), 400
+    results = get_searcher().search(query)
+    labels = {facet: {value.value: value.label for value in values} for facet, values in results.facets.items()}
+    return render_template("search.html", state=state, results=results, query=query, error=None,
+                           chips=state.chips(labels))
+
+
+@bp.get("/moeder/<isodate:meeting_date>/punkt/<int:number>")
+def item(meeting_date: str, number: int):
+    q = request.args.get("q", "").strip()
+    searcher = get_searcher()
+    record = searcher.item(meeting_date, number, text=q)
+    if record is None:
+        abort(404)
+    previous, following = searcher.neighbours(meeting_date, number)
+    same_case = []
+    if record.get("case_number"):
+        same_case = [other for other in searcher.case(record["case_number"]) if other["id"] != record["id"]]
+    return render_template("item.html", item=record, meeting=record["meeting"], q=q, previous=previous,
+                           following=following, same_case=same_case)
+
+
+@bp.get("/moeder/<isodate:meeting_date>")
+def meeting(meeting_date: str):
+    items = get_searcher().meeting(meeting_date)
+    if not items:
+        abort(404)
+    return render_template("meeting.html", meeting=items[0]["meeting"], items=items)
+
+
+@bp.get("/sager/<yy>/<n>")
+def case(yy: str, n: str):
+    case_number = f"{yy}/{n}"
+    if not CASE_RE.match(case_number):
+        abort(404)
+    items = get_searcher().case(case_number)
+    if not items:
+        abort(404)
+    return render_template("case.html", case_number=case_number, items=items)
+
+
+@bp.get("/hjaelp")
+def help_page():
+    return render_template("help.html")
