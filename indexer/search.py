@@ -259,8 +259,9 @@ class SearchIndex:
             sortedby = sorting.MultiFacet([sorting.FieldFacet("date", reverse=sort == "newest"),
                                            sorting.FieldFacet("number")])
         limit = query.page * query.page_size
-        results = searcher.search(text_query, limit=limit, filter=set(mask_ids(final)),
-                                  sortedby=sortedby, terms=not isinstance(text_query, wq.Every))
+        # optimize=False: whoosh 2.7.4's block-quality shortcut can loop forever (whoosh #446).
+        results = searcher.search(text_query, limit=limit, filter=set(mask_ids(final)), sortedby=sortedby,
+                                  terms=not isinstance(text_query, wq.Every), optimize=False)
         start = (query.page - 1) * query.page_size
         hits = []
         for position in range(start, min(limit, len(results.top_n))):
@@ -311,13 +312,14 @@ class SearchIndex:
     def _records(self, searcher, query: wq.Query, sort_oldest: bool = True) -> list[dict]:
         sortedby = sorting.MultiFacet([sorting.FieldFacet("date", reverse=not sort_oldest),
                                        sorting.FieldFacet("number")])
-        return [json.loads(hit["record"]) for hit in searcher.search(query, limit=None, sortedby=sortedby)]
+        found = searcher.search(query, limit=None, sortedby=sortedby, optimize=False)
+        return [json.loads(hit["record"]) for hit in found]
 
     def item(self, meeting_date: str, number: int, text: str = "") -> dict | None:
         """One item's stored record; with `text`, each section gains `html` marking what matched."""
         searcher = self._searcher()
         item_query = wq.And([wq.Term("date", meeting_date), wq.NumericRange("number", number, number)])
-        found = searcher.search(item_query, limit=1)
+        found = searcher.search(item_query, limit=1, optimize=False)
         if not found:
             return None
         docnum = found[0].docnum
@@ -327,7 +329,7 @@ class SearchIndex:
         if text.strip():
             text_query, _ = self.compile_text(text, searcher)
             if not isinstance(text_query, wq.Every) and text_query is not wq.NullQuery:
-                matched = searcher.search(text_query, filter={docnum}, limit=1, terms=True)
+                matched = searcher.search(text_query, filter={docnum}, limit=1, terms=True, optimize=False)
                 if matched and matched.has_matched_terms():
                     terms = matched[0].matched_terms()
                     spans = term_spans(searcher, docnum, "text", terms)

@@ -461,6 +461,24 @@ def test_missing_index_is_503_and_recovers_once_built(tmp_path) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok", "items": 44}
 
 
+
+def test_running_server_sees_updated_and_rebuilt_index_without_restart(tmp_path) -> None:
+    import shutil
+
+    from indexer.build import build_index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    build_index(corpus, tmp_path / "index")
+    client = create_app(tmp_path / "index", {"TESTING": True}).test_client()
+    assert client.get("/api/search?q=KMD").get_json()["total"] == 3
+    (corpus / "direktionen" / "2017-12-04.txt").unlink()
+    build_index(corpus, tmp_path / "index")  # an update commits into the same generation
+    assert client.get("/api/search?q=KMD").get_json()["total"] == 2
+    build_index(corpus, tmp_path / "index", rebuild=True)  # a rebuild swaps in a new generation
+    assert client.get("/healthz").get_json() == {"status": "ok", "items": 34}
+    assert client.get("/moeder/2017-12-04/punkt/6").status_code == 404
+
 def test_index_directory_comes_from_argument_config_environment_or_default(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("MINUTES_INDEX", raising=False)
     assert create_app(None, {}).config["INDEX_DIR"] == "var/index"
