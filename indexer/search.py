@@ -155,9 +155,9 @@ class SearchIndex:
             notices.append(f"Kun de første {MAX_TERMS} ord er brugt.")
         if text in ("", "*"):
             return wq.Every(), notices
-        cleaned = re.sub(r"(?:(?<=\s)|^)[*?]+", "", text)  # leading wildcards would scan every term
+        text = text.replace("?", " ")  # a question mark is punctuation here, not a wildcard
+        cleaned = re.sub(r"(?:(?<=\s)|^)\*+", "", text)  # leading wildcards would scan every term
         cleaned = re.sub(r"(?<![\w*])(\w)\*", r"\1", cleaned)  # a one-letter prefix is too broad
-        cleaned = cleaned.replace("?", " ")  # a question mark is punctuation here, not a wildcard
         if cleaned != text:
             notices.append("Jokertegn (*) virker kun efter mindst to bogstaver, fx revision*.")
         cleaned = drop_stopwords(cleaned)

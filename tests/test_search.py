@@ -157,6 +157,11 @@ def test_hostile_queries_return_within_a_second(searcher, text) -> None:
     assert time.perf_counter() - started < 1.0
 
 
+def test_question_mark_is_punctuation_not_a_wildcard(searcher) -> None:
+    results = searcher.search(Query(text="Hvad med KMD?"))
+    assert (results.notice, {h.id for h in results.hits}) == (None, ids(searcher, "KMD"))
+
+
 def test_suggestion_for_a_misspelling(searcher) -> None:
     results = searcher.search(Query(text="revisonsberetning"))
     assert (results.total, results.suggestion) == (0, "revisionsberetning")
