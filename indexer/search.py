@@ -346,6 +346,20 @@ class SearchIndex:
         """The records of a meeting's items, in agenda order (empty if there is no such meeting)."""
         return self._records(self._searcher(), wq.Term("date", meeting_date))
 
+    def meetings(self) -> list[dict]:
+        """Every meeting, newest first: its stored meeting fields plus the number of indexed items."""
+        searcher = self._searcher()
+        masks = self._facet_masks(searcher)
+        overview = []
+        for day in sorted(masks.dates, reverse=True):
+            mask = masks.dates[day] & masks.live
+            if not mask:
+                continue
+            first = next(mask_ids(mask))
+            meeting = json.loads(searcher.stored_fields(first)["record"])["meeting"]
+            overview.append({**meeting, "item_count": mask.bit_count()})
+        return overview
+
     def case(self, case_number: str) -> list[dict]:
         """Every item under a case, oldest first."""
         return self._records(self._searcher(), wq.Term("case", case_number))

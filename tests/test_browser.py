@@ -26,7 +26,7 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic", "--lang=da-DK"]
 
 
 def free_port() -> int:

@@ -216,3 +216,13 @@ def test_results_json_shape(searcher) -> None:
     assert sorted(data["hits"][0]) == ["case_number", "centres", "decision_types", "id", "meeting_date",
                                        "number", "section", "snippet", "title", "url"]
     assert data["hits"][0]["url"] == "/moeder/2017-12-04/punkt/6"
+
+
+def test_meetings_overview_is_newest_first_with_item_counts(searcher) -> None:
+    assert [(m["date"], m["start_time"], m["location"], m["item_count"]) for m in searcher.meetings()] == [
+        ("2018-11-05", "10:00", "Mødelokale B105", 9),
+        ("2017-12-04", "10:00", "B204", 10),
+        ("2016-11-30", "11:30", "Mødelokale B105", 10),
+        ("2015-12-07", "09:00", "Mødelokale B105", 8),
+        ("2014-08-26", "10:00", "Mødelokale B105", 7),
+    ]

@@ -383,6 +383,21 @@ def test_meeting_page_lists_time_place_participants_and_items(client) -> None:
     assert "Dagsorden (10 punkter)" in body
 
 
+def test_meetings_page_lists_every_meeting_by_year_newest_first(client) -> None:
+    body = page(client, "/moeder")
+    assert re.findall(r'<h2 id="year-(\d{4})">', body) == ["2018", "2017", "2016", "2015", "2014"]
+    assert re.findall(r'<a href="/moeder/(\d{4}-\d{2}-\d{2})">', body) == [
+        "2018-11-05", "2017-12-04", "2016-11-30", "2015-12-07", "2014-08-26"]
+    assert "kl. 10:00 · B204 · 10 punkter" in body
+    assert "5 møder, nyeste først." in body
+
+
+def test_api_meetings_lists_every_meeting(client) -> None:
+    data = client.get("/api/meetings").get_json()
+    assert [(m["date"], m["item_count"]) for m in data["meetings"]] == [
+        ("2018-11-05", 9), ("2017-12-04", 10), ("2016-11-30", 10), ("2015-12-07", 8), ("2014-08-26", 7)]
+
+
 def test_case_page_is_a_timeline_of_the_case_items(client) -> None:
     body = page(client, "/sager/14/32918")
     links = re.findall(r'<h2 class="timeline__title"><a href="([^"]+)">([^<]+)</a>', body)
@@ -638,7 +653,7 @@ def test_openapi_document_describes_every_endpoint(client, app) -> None:
     # The same routes as the app serves (path parameters compared by position, not name).
     served = {re.sub(r"<[^>]+>", "{}", rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     assert served == {re.sub(r"\{\w+\}", "{}", path) for path in document["paths"]}
-    assert set(document["paths"]) == {"/api/search", "/api/items/{id}", "/api/meetings/{date}",
+    assert set(document["paths"]) == {"/api/search", "/api/items/{id}", "/api/meetings", "/api/meetings/{date}",
                                       "/api/cases/{yy}/{n}", "/api/openapi.json", "/healthz", "/feed"}
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
     assert names == {"q", "year", "centre", "case", "decision", "committee", "from", "to", "sort", "page", "format"}
@@ -684,3 +699,10 @@ def test_webui_never_imports_whoosh_and_marks_only_indexer_html_safe() -> None:
     for path in (WEBUI / "templates").glob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert "Markup(" not in text and "autoescape false" not in text, path
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
+    from webui.api import spreadsheet_safe
+
+    assert [spreadsheet_safe(t) for t in ("=HYPERLINK(1)", "+1", "-x", "@a", "Budget 2019")] == [
+        "'=HYPERLINK(1)", "'+1", "'-x", "'@a", "Budget 2019"]

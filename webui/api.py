@@ -61,10 +61,15 @@ def search():
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for hit in results.hits:
-        writer.writerow([hit.id, hit.meeting_date, hit.number, hit.title, hit.case_number or "",
+        writer.writerow([hit.id, hit.meeting_date, hit.number, spreadsheet_safe(hit.title), hit.case_number or "",
                          ";".join(hit.decision_types), ";".join(hit.centres), absolute(hit.url)])
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="direktionens-referater.csv"'})
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell starting with = + - @ would run as a formula in a spreadsheet: make it text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @bp.get("/api/items/<item_id>")
@@ -76,6 +81,11 @@ def item(item_id: str):
     if record is None or record["id"] != item_id:
         return json_error(404, None, f"intet punkt med id '{item_id}'")
     return jsonify(record)
+
+
+@bp.get("/api/meetings")
+def meetings():
+    return jsonify({"meetings": get_searcher().meetings()})
 
 
 @bp.get("/api/meetings/<isodate:meeting_date>")

@@ -243,6 +243,14 @@ DOCUMENT = {
             "responses": {"200": {"description": "Punktet.", "content": {"application/json": {"schema": _ref("Item")}}},
                           "404": ERROR_RESPONSE_404, "503": ERROR_RESPONSE_503},
         }},
+        "/api/meetings": {"get": {
+            "summary": "Alle møder, nyeste først",
+            "operationId": "meetings",
+            "responses": {"200": {"description": "Møderne med antal punkter.", "content": {"application/json": {
+                "schema": {"type": "object", "required": ["meetings"], "properties": {
+                    "meetings": {"type": "array", "items": _ref("Meeting")}}}}}},
+                          "503": ERROR_RESPONSE_503},
+        }},
         "/api/meetings/{date}": {"get": {
             "summary": "Et møde og dets punkter",
             "operationId": "meeting",

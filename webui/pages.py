@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from flask import Blueprint, abort, render_template, request
 
 from indexer.query import CASE_RE, QueryError, query_from_params
@@ -48,6 +50,13 @@ def item(meeting_date: str, number: int):
         same_case = [other for other in searcher.case(record["case_number"]) if other["id"] != record["id"]]
     return render_template("item.html", item=record, meeting=record["meeting"], q=q, previous=previous,
                            following=following, same_case=same_case)
+
+
+@bp.get("/moeder")
+def meetings():
+    overview = get_searcher().meetings()
+    by_year = [(year, list(group)) for year, group in groupby(overview, key=lambda m: m["date"][:4])]
+    return render_template("meetings.html", count=len(overview), by_year=by_year)
 
 
 @bp.get("/moeder/<isodate:meeting_date>")
