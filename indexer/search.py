@@ -55,12 +55,13 @@ def to_mask(doc_ids, size: int) -> int:
 
 
 def mask_ids(mask: int):
-    doc = 0
-    while mask:
-        if mask & 1:
-            yield doc
-        mask >>= 1
-        doc += 1
+    """The document numbers set in `mask`, ascending; linear in the mask's size."""
+    data = mask.to_bytes((mask.bit_length() + 7) // 8, "little")
+    for index, byte in enumerate(data):
+        while byte:
+            low = byte & -byte
+            yield index * 8 + low.bit_length() - 1
+            byte ^= low
 
 
 class SearchIndex:
@@ -260,7 +261,8 @@ class SearchIndex:
                                            sorting.FieldFacet("number")])
         limit = query.page * query.page_size
         # optimize=False: whoosh 2.7.4's block-quality shortcut can loop forever (whoosh #446).
-        results = searcher.search(text_query, limit=limit, filter=set(mask_ids(final)), sortedby=sortedby,
+        allowed = None if final == self._facet_masks(searcher).live else set(mask_ids(final))
+        results = searcher.search(text_query, limit=limit, filter=allowed, sortedby=sortedby,
                                   terms=not isinstance(text_query, wq.Every), optimize=False)
         start = (query.page - 1) * query.page_size
         hits = []

@@ -226,3 +226,11 @@ def test_meetings_overview_is_newest_first_with_item_counts(searcher) -> None:
         ("2015-12-07", "09:00", "Mødelokale B105", 8),
         ("2014-08-26", "10:00", "Mødelokale B105", 7),
     ]
+
+
+def test_bitmasks_round_trip_document_numbers() -> None:
+    from indexer.search import mask_ids, to_mask
+
+    numbers = [0, 7, 8, 63, 64, 1000]
+    assert list(mask_ids(to_mask(numbers, 1001))) == numbers
+    assert list(mask_ids(0)) == []
