@@ -74,6 +74,10 @@ def parse_minutes(text: str, source: str = "") -> Meeting:
     heads = list(ITEM_RE.finditer(text))
     if not heads:
         raise ParseError("not minutes: no agenda items ('Punkt N: ...')")
+    numbers = [int(head["number"]) for head in heads]
+    repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+    if repeated:  # two items at one address would hide one of them
+        raise ParseError(f"agenda item number {repeated[0]} appears more than once")
     meeting_id = f"{slug(committee)}-{meeting_date.isoformat()}"
     items = []
     for index, head in enumerate(heads):

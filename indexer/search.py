@@ -319,6 +319,8 @@ class SearchIndex:
 
     def item(self, meeting_date: str, number: int, text: str = "") -> dict | None:
         """One item's stored record; with `text`, each section gains `html` marking what matched."""
+        if not 0 < number < 2**31:  # the index stores item numbers as 32-bit integers
+            return None
         searcher = self._searcher()
         item_query = wq.And([wq.Term("date", meeting_date), wq.NumericRange("number", number, number)])
         found = searcher.search(item_query, limit=1, optimize=False)

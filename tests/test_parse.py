@@ -203,6 +203,10 @@ def test_crlf_minutes_parse_like_lf() -> None:
     ("", "empty document"),
     ("Hej med dig\n", "not minutes: no 'REFERAT <udvalg> d. DD-MM-YYYY' header"),
     ("REFERAT Direktionen d. 01-02-2020\n\nIngen punkter\n", "not minutes: no agenda items ('Punkt N: ...')"),
+    ("REFERAT Direktionen d. 01-02-2020\n\nPunkt 1: A\n\n20/1\n\nPunkt 1: B\n\n20/2\n",
+     "agenda item number 1 appears more than once"),
+    ("REFERAT Direktionen d. 31-02-2020\n\nPunkt 1: A\n\n20/1\n",
+     "invalid meeting date 31-02-2020: day is out of range for month"),
 ])
 def test_bad_input_raises_a_named_reason(text: str, reason: str) -> None:
     with pytest.raises(ParseError) as raised:

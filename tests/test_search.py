@@ -234,3 +234,8 @@ def test_bitmasks_round_trip_document_numbers() -> None:
     numbers = [0, 7, 8, 63, 64, 1000]
     assert list(mask_ids(to_mask(numbers, 1001))) == numbers
     assert list(mask_ids(0)) == []
+
+
+@pytest.mark.parametrize("number", [0, -1, 11, 2**31, 10**20])
+def test_unknown_item_numbers_are_none(searcher, number) -> None:
+    assert searcher.item("2016-11-30", number) is None

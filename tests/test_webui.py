@@ -419,6 +419,7 @@ def test_case_page_is_a_timeline_of_the_case_items(client) -> None:
     "/moeder/2018-13-45", "/moeder/2018-02-30", "/moeder/2018-02-30/punkt/1", "/moeder/18-11-05",
     "/moeder/2018-11-05/punkt/x", "/moeder/2018-11-05/punkt/-1", "/sager/99/1", "/sager/abc/def",
     "/sager/14/32918x", "/sager/123/4", "/moeder/2018-11-05/", "/hjaelp/x",
+    "/moeder/2018-11-05/punkt/99999999999999999999",
 ])
 def test_unknown_pages_are_a_danish_404_with_a_search_box(client, url) -> None:
     body = page(client, url, status=404)
@@ -429,6 +430,7 @@ def test_unknown_pages_are_a_danish_404_with_a_search_box(client, url) -> None:
 @pytest.mark.parametrize("url", [
     "/api/items/direktionen-2018-11-05-99", "/api/items/garbage", "/api/items/direktionen-2018-13-45-1",
     "/api/items/udvalg-2018-11-05-3", "/api/meetings/2099-01-01", "/api/meetings/2018-13-45",
+    "/api/items/direktionen-2018-11-05-9999",
     "/api/cases/99/1", "/api/cases/14/x", "/api/nope",
 ])
 def test_unknown_api_resources_are_404_json(client, url) -> None:
