@@ -239,3 +239,10 @@ def test_bitmasks_round_trip_document_numbers() -> None:
 @pytest.mark.parametrize("number", [0, -1, 11, 2**31, 10**20])
 def test_unknown_item_numbers_are_none(searcher, number) -> None:
     assert searcher.item("2016-11-30", number) is None
+
+
+def test_title_matches_rank_above_text_matches(searcher) -> None:
+    # Two of the three audit-report items carry the word in their title; the third only in Baggrund.
+    hits = [h.id for h in searcher.search(Query(text="revisionsberetning")).hits]
+    assert set(hits[:2]) == {"direktionen-2014-08-26-3", "direktionen-2018-11-05-3"}
+    assert hits[2] == "direktionen-2016-11-30-1"
