@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from .centres import centre_name
 from .model import DECISION_TYPES
 
 SORTS = ("relevance", "newest", "oldest")
@@ -84,6 +85,15 @@ class Results:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.page_size))
+
+
+def facet_label(facet: str, value: str) -> str:
+    """The Danish label of a facet value: decision types and centres have names, the rest are as is."""
+    if facet == "decision":
+        return DECISION_TYPES.get(value, value)
+    if facet == "centre":
+        return centre_name(value)
+    return value
 
 
 def item_url(meeting_date: str, number: int) -> str:

@@ -21,9 +21,8 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from .analysis import DANISH_STOPWORDS
-from .centres import centre_name
 from .model import DECISION_TYPES
-from .query import MAX_QUERY_CHARS, FacetValue, Hit, Query, Results, item_url
+from .query import MAX_QUERY_CHARS, FacetValue, Hit, Query, Results, facet_label, item_url
 from .schema import BOOSTS, FACET_FIELDS, current_generation
 
 MAX_TERMS = 40
@@ -473,14 +472,6 @@ def best_snippet(sections: list[dict], spans: list[tuple[int, int]]) -> tuple[di
     snippet = mark(text[start:end], window).replace("\n\n", " · ")  # keep paragraph breaks visible
     snippet = re.sub(r"\s+", " ", snippet).strip(" ·")
     return best, ("… " if start else "") + snippet + (" …" if end < len(text) else "")
-
-
-def facet_label(facet: str, value: str) -> str:
-    if facet == "decision":
-        return DECISION_TYPES.get(value, value)
-    if facet == "centre":
-        return centre_name(value)
-    return value
 
 
 def facet_order(facet: str):

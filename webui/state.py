@@ -13,9 +13,7 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.centres import centre_name
-from indexer.model import DECISION_TYPES
-from indexer.query import MAX_PAGE
+from indexer.query import MAX_PAGE, facet_label
 
 from .formatting import danish_date
 
@@ -116,20 +114,12 @@ class SearchState:
         chips = []
         for name, value in self.pairs:
             if name in FACETS:
-                label = labels.get(name, {}).get(value) or fallback_label(name, value)
+                label = labels.get(name, {}).get(value) or facet_label(name, value)
                 chips.append({"name": FACET_NAMES[name], "label": label, "url": self.without(name, value)})
             elif name in ("from", "to"):
                 chips.append({"name": "Fra" if name == "from" else "Til", "label": danish_date(value),
                               "url": self.without(name, value)})
         return chips
-
-
-def fallback_label(facet: str, value: str) -> str:
-    if facet == "decision":
-        return DECISION_TYPES.get(value, value)
-    if facet == "centre":
-        return centre_name(value)
-    return value
 
 
 def page_window(current: int, pages: int, radius: int = 2) -> list[int | None]:
