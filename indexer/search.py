@@ -19,6 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.qparser import syntax
 
 from .analysis import DANISH_STOPWORDS
 from .model import DECISION_TYPES
@@ -134,7 +135,7 @@ class SearchIndex:
         parser.remove_plugin_class(qparser.BoostPlugin)
         parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
         # -word excludes, but only at the start of a word: "HR-strategi" is one compound.
-        parser.add_plugin(qparser.PlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
+        parser.add_plugin(NestedPlusMinusPlugin(plusexpr=r"(?:^|(?<=[\s(]))\+", minusexpr=r"(?:^|(?<=[\s(]))-"))
         # Danish operator words alongside the English ones, upper case only so ordinary words stay words.
         parser.replace_plugin(qparser.OperatorsPlugin(
             And=r"(?<=\s)(?:AND|OG)(?=\s)", Or=r"(?<=\s)(?:OR|ELLER)(?=\s)",
@@ -166,7 +167,10 @@ class SearchIndex:
         cleaned = re.sub(r"(\w+)\*", lambda m: m.group(0).lower(), cleaned)
         if not cleaned.strip():
             return wq.Every(), notices
-        parsed = self._parser(searcher).parse(cleaned)
+        try:
+            parsed = self._parser(searcher).parse(cleaned)
+        except Exception:  # noqa: BLE001 - any syntax whoosh cannot compile is searched as plain words
+            parsed = wq.NullQuery
         if has_syntax_error(parsed):
             plain = " ".join(re.findall(r"\d{2}/\d{1,6}|\w+", cleaned))
             parsed = self._parser(searcher, plain=True).parse(plain) if plain else wq.NullQuery
@@ -381,6 +385,38 @@ class SearchIndex:
         masks = self._facet_masks(searcher)
         return {"items": masks.live.bit_count(), "meetings": len(masks.dates),
                 "generation": self._local.generation.name}
+
+
+class NestedPlusMinusPlugin(qparser.PlusMinusPlugin):
+    """`+word` and `-word` at every bracket level. whoosh sorts them into required and banned words in
+    the top-level group only: inside `kmd (uta -drift)` the markers stayed behind and could not become
+    a query (NotImplementedError: Minus), and a query of only banned words (`-kmd`) became nothing.
+    Here each group is sorted in place, so it keeps its field name and boost; banned words alone mean
+    "everything but these"; a + or - with no word after it is dropped."""
+
+    def do_plusminus(self, parser, group):
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                nested = self.do_plusminus(parser, node)
+                if nested is not node:
+                    node.nodes = [nested]
+        if not any(isinstance(node, (self.Plus, self.Minus)) for node in group):
+            return group
+        required, banned = syntax.AndGroup(), syntax.OrGroup()
+        optional = syntax.AndGroup() if isinstance(group, syntax.AndGroup) else syntax.OrGroup()
+        target = optional
+        for node in group:
+            if isinstance(node, self.Plus):
+                target = required
+            elif isinstance(node, self.Minus):
+                target = banned
+            else:
+                target.append(node)
+                target = optional
+        kept = syntax.AndMaybeGroup([required, optional]) if required and optional else required or optional
+        if banned:
+            return syntax.AndNotGroup([kept, banned]) if kept else syntax.NotGroup([banned])
+        return kept
 
 
 def drop_stopwords(text: str) -> str:

@@ -119,6 +119,41 @@ def test_exclusion(searcher, text) -> None:
     assert ids(searcher, text) == {"direktionen-2014-08-26-3"}
 
 
+# KMD items: 2014-08-26 #3, 2015-12-07 #5, 2017-12-04 #6. "drift" (any form) is in 2015-12-07 #5 ("Drift af
+# web-streaming", "driften") and 2017-12-04 #6 ("ustabil drift"), not in 2014-08-26 #3; "UTA" is in none of them.
+KMD_ITEMS = {"direktionen-2014-08-26-3", "direktionen-2015-12-07-5", "direktionen-2017-12-04-6"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("kmd (uta -drift)", set()),
+    ("kmd (drift -uta)", {"direktionen-2015-12-07-5", "direktionen-2017-12-04-6"}),
+    ("kmd (-drift)", {"direktionen-2014-08-26-3"}),
+    ("titel:(kmd -drift)", {"direktionen-2017-12-04-6"}),  # the 2017 title "Driftssituationen" is one word
+    ("kmd (+drift)", {"direktionen-2015-12-07-5", "direktionen-2017-12-04-6"}),
+])
+def test_plus_and_minus_work_inside_brackets(searcher, text, expected) -> None:
+    results = searcher.search(Query(text=text, page_size=100))
+    assert ({hit.id for hit in results.hits}, results.notice) == (expected, None)
+
+
+@pytest.mark.parametrize("text", ["kmd (-)", "kmd (+)", "kmd (- +)", "(kmd -)", "kmd +"])
+def test_a_plus_or_minus_with_no_word_after_it_is_ignored(searcher, text) -> None:
+    results = searcher.search(Query(text=text, page_size=100))
+    assert ({hit.id for hit in results.hits}, results.notice) == (KMD_ITEMS, None)
+
+
+def test_the_query_hypothesis_found_is_searched_as_its_word(searcher) -> None:
+    # "1(-)" gave NotImplementedError: Minus (HTTP 500) before brackets handled + and -.
+    assert ids(searcher, "1(-)") == ids(searcher, "1")
+    assert searcher.search(Query(text="1(-)")).notice is None
+
+
+@pytest.mark.parametrize("text", ["-kmd", "(-kmd)", "-(kmd)"])
+def test_only_excluded_words_find_everything_else(searcher, text) -> None:
+    results = searcher.search(Query(text=text, page_size=100))
+    assert (results.total, KMD_ITEMS & {hit.id for hit in results.hits}, results.notice) == (44 - 3, set(), None)
+
+
 @pytest.mark.parametrize("operator", ["OR", "ELLER"])
 def test_or_query(searcher, operator) -> None:
     assert ids(searcher, f"KMD {operator} hr-strategi") == ids(searcher, "KMD") | {"direktionen-2018-11-05-7"}

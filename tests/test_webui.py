@@ -262,7 +262,8 @@ def test_bad_parameters_are_400_json_in_the_api(client, query, param) -> None:
 
 NASTY = ["", " ", '"', '"unclosed', "(", ")))", "titel:", "sag:", "sag:\"", "*", "?", "a*", "**x", "AND", "OR OR",
          "NOT", "IKKE", "-", "--x", "\\", "%", "%00", "\x00", "🙂", "[a TO b]", "{x}", "x^2", "x~", "<", "&amp;",
-         "14/", "/32918", "99/999999", "titel:(budget", "x" * 5000, "ord " * 300]
+         "14/", "/32918", "99/999999", "titel:(budget", "x" * 5000, "ord " * 300,
+         "kmd (uta -drift)", "2017 (-)", "budget (+)", "1(-)", "((-))", "-(+)", "titel:(-)"]
 
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
