@@ -5,7 +5,7 @@ PORT ?= 8000
 INDEX ?= var/index
 STAMP := $(VENV)/.installed
 
-.PHONY: install test run index clean bench
+.PHONY: install test fuzz run index clean bench load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,9 @@ install: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q
 
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -m fuzz
+
 index: $(STAMP)
 	$(BIN)/minutes index --corpus corpus --index $(INDEX)
 
@@ -28,6 +31,9 @@ run: index
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+load: $(STAMP)
+	$(BIN)/python benchmarks/load.py
 
 clean:
 	rm -rf $(VENV) var test-artifacts

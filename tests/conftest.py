@@ -1,16 +1,25 @@
-"""Shared fixtures: the real corpus index, built once per test session."""
+"""Shared fixtures: the real corpus index, built once per test session; Hypothesis profiles."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from indexer.build import build_index
 from indexer.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+
+# `make test` draws the same examples on every run (derandomized: the seed comes from each test's
+# source), so a red run is the code's doing, never the draw's; no example database is replayed
+# either. `make fuzz` (HYPOTHESIS_PROFILE=fuzz, tests marked `fuzz`) draws new random examples.
+settings.register_profile("deterministic", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("fuzz", derandomize=False, database=None, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
 @pytest.fixture(scope="session")
