@@ -8,10 +8,14 @@ and published by swapping the CURRENT pointer. A crash at any point leaves the p
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
+import os
+import re
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,17 +23,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
+from whoosh.index import LockError, clean_files
 
 from .analysis import ANALYSIS_VERSION
-from .load import load_meeting
+from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
-from .schema import current_generation, make_schema, read_pointer, write_pointer
+from .schema import POINTER, current_generation, make_schema, read_pointer, write_pointer
 
 
 class IndexBusy(RuntimeError):
     """Another `minutes index` holds the index."""
+
+
+class IndexWriteError(RuntimeError):
+    """The index could not be written (disk full, permissions, ...). The message is one line naming
+    the index and the cause; nothing of the failed run is left on disk and the index is as before."""
 
 
 @dataclass(slots=True)
@@ -39,6 +48,7 @@ class BuildReport:
     unchanged: int = 0
     removed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # indexed, but worth a look
     items: int = 0
     seconds: float = 0.0
     rebuilt: bool = False
@@ -47,7 +57,7 @@ class BuildReport:
         kind = "rebuilt" if self.rebuilt else "updated"
         return (f"index {kind}: {self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
                 f"{self.removed} removed, {len(self.failed)} failed files; {self.items} items; "
-                f"{self.seconds:.2f} s")
+                f"{self.seconds:.2f} s" + (f"; {len(self.warnings)} warnings" if self.warnings else ""))
 
 
 def section_anchors(item: AgendaItem) -> list[str]:
@@ -114,34 +124,101 @@ def builder_lock(index_dir: Path) -> Iterator[None]:
         handle.close()
 
 
-def corpus_files(corpus_dir: Path) -> dict[str, Path]:
-    return {path.relative_to(corpus_dir).as_posix(): path
-            for path in sorted(corpus_dir.rglob("*.txt")) if path.is_file()}
+@dataclass(slots=True)
+class CorpusScan:
+    files: dict[str, Path]  # source name (relative to the corpus, POSIX) -> path
+    problems: list[tuple[str, str]]  # source name -> why it cannot be indexed
 
 
-def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progress: bool = False) -> BuildReport:
-    """Bring the index at `index_dir` in line with the files under `corpus_dir`."""
+def scan_corpus(corpus_dir: Path) -> CorpusScan:
+    """Every minutes file (*.txt) under `corpus_dir`, following symbolic links; what cannot be read
+    (a link loop, a broken link, a FIFO, an unreadable folder) is named rather than passed over."""
+    files: dict[str, Path] = {}
+    problems: list[tuple[str, str]] = []
+
+    def name(path: Path) -> str:
+        return path.relative_to(corpus_dir).as_posix()
+
+    def walk(folder: Path, ancestors: frozenset[tuple[int, int]]) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            problems.append((name(folder) + "/", f"cannot read folder: {error.strerror or error}"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                info = os.stat(path)  # follows symbolic links
+            except OSError as error:
+                if entry.name.endswith(".txt") or entry.is_symlink():
+                    reason = ("symbolic link loop" if error.errno == errno.ELOOP else
+                              f"broken symbolic link to {os.readlink(path)}" if entry.is_symlink() else
+                              f"cannot read: {error.strerror or error}")
+                    problems.append((name(path), reason))
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if (info.st_dev, info.st_ino) in ancestors:
+                    problems.append((name(path) + "/", "symbolic link loop (leads back to a folder above it)"))
+                else:
+                    walk(path, ancestors | {(info.st_dev, info.st_ino)})
+            elif entry.name.endswith(".txt"):
+                if stat.S_ISREG(info.st_mode):
+                    files[name(path)] = path
+                else:
+                    problems.append((name(path), "not a regular file"))
+
+    root = os.stat(corpus_dir)
+    walk(corpus_dir, frozenset({(root.st_dev, root.st_ino)}))
+    return CorpusScan(dict(sorted(files.items())), sorted(problems))
+
+
+def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progress: bool = False,
+                max_file_mb: float = DEFAULT_MAX_FILE_MB) -> BuildReport:
+    """Bring the index at `index_dir` in line with the files under `corpus_dir`.
+
+    Raises FileNotFoundError (no corpus), IndexBusy (another run holds the index) or IndexWriteError
+    (the index cannot be written; the previous index is left as it was, and so is the disk)."""
     started = time.perf_counter()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"{corpus_dir}: corpus folder not found")
-    index_dir.mkdir(parents=True, exist_ok=True)
     report = BuildReport()
-    with builder_lock(index_dir):
-        generation = current_generation(index_dir)
-        pointer = read_pointer(index_dir) or {}
-        full = rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with builder_lock(index_dir):
+            remove_leftovers(index_dir)  # of a run that was killed or failed
+            _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report)
+    except OSError as error:
+        raise IndexWriteError(f"{index_dir}: cannot write the index: {describe(error)}; "
+                              "the index is unchanged") from error
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def describe(error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return "no space left on device"
+    return (error.strerror or str(error)).rstrip(".").lower()
+
+
+def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max_file_mb: float,
+           report: BuildReport) -> None:
+    generation = current_generation(index_dir)
+    pointer = read_pointer(index_dir) or {}
+    full = rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
+    report.rebuilt = full
+    if full:
+        generation = index_dir / f"gen-{time.time_ns()}"
+    try:
         if full:
-            generation = index_dir / f"gen-{time.time_ns()}"
             generation.mkdir()
             ix = whoosh_index.create_in(str(generation), make_schema())
             indexed: dict[str, tuple[str, str]] = {}
         else:
             ix = whoosh_index.open_dir(str(generation))
             indexed = indexed_sources(ix)
-        report.rebuilt = full
         try:
-            documents, deletions = plan_changes(corpus_dir, indexed, report, progress)
+            documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb)
             if full or documents or deletions:
                 commit(ix, documents, deletions, optimize=full)
             with ix.searcher() as searcher:
@@ -150,9 +227,15 @@ def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progre
             ix.close()
         if full:
             write_pointer(index_dir, generation.name)
-        remove_stale_generations(index_dir)
-    report.seconds = time.perf_counter() - started
-    return report
+    except BaseException:
+        # Give the space back at once: a new generation goes whole, an update's partial segment
+        # files go (the last committed table of contents never names them).
+        if full:
+            shutil.rmtree(generation, ignore_errors=True)
+        else:
+            remove_uncommitted_files(generation)
+        raise
+    remove_stale_generations(index_dir)
 
 
 def indexed_sources(ix) -> dict[str, tuple[str, str]]:
@@ -165,8 +248,11 @@ def indexed_sources(ix) -> dict[str, tuple[str, str]]:
 
 
 def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: BuildReport,
-                 progress: bool) -> tuple[list[tuple[str, list[dict]]], list[str]]:
-    files = corpus_files(corpus_dir)
+                 progress: bool, max_file_mb: float = DEFAULT_MAX_FILE_MB
+                 ) -> tuple[list[tuple[str, list[dict]]], list[str]]:
+    scan = scan_corpus(corpus_dir)
+    files = scan.files
+    report.failed.extend(scan.problems)
     deletions = [source for source in indexed if source not in files]
     report.removed = len(deletions)
     # Meetings that stay in the index: a file repeating one of them is refused.
@@ -174,6 +260,12 @@ def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: 
     documents: list[tuple[str, list[dict]]] = []
     for source, path in progress_bar(files.items(), progress):
         try:
+            size = path.stat().st_size
+            if size > max_file_mb * 1_000_000:
+                # Refused before reading: one huge file must not hold up every other file's commit.
+                report.failed.append((source, f"too large: {size / 1_000_000:.3g} MB, the limit is "
+                                              f"{max_file_mb:g} MB (--max-file-mb)"))
+                continue
             data = path.read_bytes()
         except OSError as error:
             report.failed.append((source, f"cannot read: {error.strerror or error}"))
@@ -183,7 +275,7 @@ def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: 
             report.unchanged += 1
             continue
         try:
-            meeting = load_meeting(path, source=source)
+            meeting = load_meeting(path, source=source, data=data)
         except ParseError as error:
             report.failed.append((source, str(error)))  # a changed file that fails keeps its old items
             continue
@@ -192,11 +284,13 @@ def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: 
             report.failed.append((source, f"repeats meeting {meeting.date.isoformat()} already indexed from {owner}"))
             continue
         owners[meeting.id] = source
+        report.warnings.extend((source, warning) for warning in meeting.warnings)
         if source in indexed:
             report.changed += 1
         else:
             report.new += 1
         documents.append((source, [item_document(meeting, item, source, digest) for item in meeting.items]))
+    report.failed.sort()
     return documents, deletions
 
 
@@ -222,13 +316,52 @@ def commit(ix, documents: list[tuple[str, list[dict]]], deletions: list[str], op
                 writer.add_document(**doc)
         writer.commit(optimize=optimize)
     except BaseException:
-        writer.cancel()
+        try:
+            writer.cancel()
+        except Exception:  # noqa: BLE001 - what failed the commit (a full disk) can fail the cancel too
+            if writer.writelock is not None:
+                writer.writelock.release()
         raise
 
 
 def remove_stale_generations(index_dir: Path) -> None:
-    """Generations no longer current: replaced by a rebuild, or left by a crashed one."""
+    """Generations no longer current: replaced by a rebuild, or left by a crashed one. A reader that
+    read CURRENT just before the swap finds its generation gone and reads CURRENT again."""
     current = current_generation(index_dir)
     for path in index_dir.glob("gen-*"):
         if path.is_dir() and path != current:
             shutil.rmtree(path, ignore_errors=True)
+
+
+TEMPORARY_TOC = re.compile(r"^_MAIN_\d+\.toc\..+$")  # whoosh writes the TOC under this name, then renames
+
+
+def remove_uncommitted_files(generation: Path) -> None:
+    """Files in a generation that its last committed table of contents does not name: segment files
+    and temporary files of a commit that was killed or failed. whoosh removes what its own commits
+    replace, but not these."""
+    if not generation.is_dir():
+        return
+    shutil.rmtree(generation / "MAIN.tmp", ignore_errors=True)  # the writer's temporary storage
+    for path in generation.iterdir():
+        if TEMPORARY_TOC.match(path.name):
+            path.unlink(missing_ok=True)
+    try:
+        ix = whoosh_index.open_dir(str(generation))
+    except Exception:  # noqa: BLE001 - no committed TOC at all: nothing here is worth keeping
+        return
+    try:
+        toc = ix._read_toc()
+        clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
+    finally:
+        ix.close()
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """What a killed or failed run left: stray generations, a half-written pointer, uncommitted files."""
+    for path in index_dir.glob(f".{POINTER}.*"):
+        path.unlink(missing_ok=True)
+    remove_stale_generations(index_dir)
+    generation = current_generation(index_dir)
+    if generation is not None:
+        remove_uncommitted_files(generation)

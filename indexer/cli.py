@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .load import load_meeting
+from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import DECISION_TYPES, Meeting, meeting_to_dict
 from .parse import ParseError
 
@@ -32,13 +32,17 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
     failed = False
     for path in files:
         try:
-            meetings.append(load_meeting(path))
+            meeting = load_meeting(path)
         except ParseError as error:
             fail(f"{path}: {error}")
             failed = True
         except OSError as error:
             fail(f"{path}: cannot read: {error.strerror or error}")
             failed = True
+        else:
+            meetings.append(meeting)
+            for warning in meeting.warnings:
+                fail(f"{path}: warning: {warning}")
     if as_json:
         click.echo(json.dumps([meeting_to_dict(m) for m in meetings], ensure_ascii=False, indent=2))
     else:
@@ -73,17 +77,26 @@ def summary(meeting: Meeting) -> str:
 @click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
               help="Index directory to create or update.")
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating what changed.")
-def index(corpus_dir: Path, index_dir: Path, rebuild: bool) -> None:
+@click.option("--max-file-mb", default=DEFAULT_MAX_FILE_MB, show_default=True,
+              type=click.FloatRange(min=0, min_open=True),
+              help="Refuse (and name) minutes files larger than this many megabytes.")
+def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float) -> None:
     """Make the index mirror the corpus folder (new, changed and removed files)."""
-    from .build import IndexBusy, build_index
+    from .build import IndexBusy, IndexWriteError, build_index
 
     try:
-        report = build_index(corpus_dir, index_dir, rebuild=rebuild, progress=sys.stderr.isatty())
-    except (IndexBusy, FileNotFoundError) as error:
+        report = build_index(corpus_dir, index_dir, rebuild=rebuild, progress=sys.stderr.isatty(),
+                             max_file_mb=max_file_mb)
+    except (IndexBusy, IndexWriteError, FileNotFoundError) as error:
         fail(str(error))
         sys.exit(1)
+    except KeyboardInterrupt:
+        fail(f"{index_dir}: interrupted; the index is unchanged")
+        sys.exit(130)
     for source, reason in report.failed:
         fail(f"{Path(corpus_dir) / source}: {reason}")
+    for source, warning in report.warnings:
+        fail(f"{Path(corpus_dir) / source}: warning: {warning}")
     click.echo(report.summary())
     sys.exit(1 if report.failed else 0)
 

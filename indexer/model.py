@@ -65,6 +65,8 @@ class Meeting:
     participants: list[Participant]
     source: str
     items: list[AgendaItem]
+    # What a reader should know although the file parsed, e.g. that it looks cut off.
+    warnings: list[str] = field(default_factory=list)
 
 
 # Danish labels for decision type slugs; the order is the display order.

@@ -34,6 +34,9 @@ LOCATION_RE = re.compile(r"^Mødested\s+(?P<location>.+?)\s*$", re.MULTILINE)
 PARTICIPANTS_RE = re.compile(r"^Mødedeltagere\s+(?P<names>.+?)\s*$", re.MULTILINE)
 ITEM_RE = re.compile(r"^Punkt\s+(?P<number>\d+)\s*:\s*(?P<title>.*?)\s*$", re.MULTILINE)
 CASE_RE = re.compile(r"^\d{2}/\d{1,6}$")
+CONTENTS_HEADING_RE = re.compile(r"^Indholdsfortegnelse\s*$", re.MULTILINE | re.IGNORECASE)
+# A contents line: the title, then dot leaders and/or a TAB, then the page number.
+CONTENTS_ENTRY_RE = re.compile(r"^\S.*?(?:\.{2,}\s*|\t\s*)\d+\s*$", re.MULTILINE)
 
 # Section headings, matched against a whole line, case-insensitively (2014-15 print them in
 # UPPER case). The decision heading carries the committee and the date.
@@ -93,7 +96,21 @@ def parse_minutes(text: str, source: str = "") -> Meeting:
         participants=parse_participants(participants["names"]) if participants else [],
         source=source,
         items=items,
+        warnings=contents_warnings(text[:heads[0].start()], items),
     )
+
+
+def contents_warnings(front_matter: str, items: list[AgendaItem]) -> list[str]:
+    """A contents list that names more items than the file holds means the file was cut off (or an
+    item heading is misprinted): the items found are still indexed, and the reader is told."""
+    heading = CONTENTS_HEADING_RE.search(front_matter)
+    if heading is None:
+        return []
+    listed = len(CONTENTS_ENTRY_RE.findall(front_matter, heading.end()))
+    if listed <= len(items):
+        return []
+    return [f"the contents list names {listed} items but the file holds {len(items)} "
+            f"(the last is item {items[-1].number}); it may be cut off"]
 
 
 def normalise_text(text: str) -> str:

@@ -67,11 +67,15 @@ def write_pointer(index_dir: Path, generation: str) -> None:
     """Swap CURRENT atomically: readers see the old generation or the new one, never neither."""
     index_dir = Path(index_dir)
     temporary = index_dir / f".{POINTER}.{os.getpid()}"
-    temporary.write_text(json.dumps({"generation": generation, "analysis_version": ANALYSIS_VERSION}),
-                         encoding="utf-8")
-    with open(temporary, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temporary, index_dir / POINTER)
+    try:
+        temporary.write_text(json.dumps({"generation": generation, "analysis_version": ANALYSIS_VERSION}),
+                             encoding="utf-8")
+        with open(temporary, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, index_dir / POINTER)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def current_generation(index_dir: Path) -> Path | None:

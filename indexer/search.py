@@ -27,6 +27,7 @@ from .query import MAX_QUERY_CHARS, FacetValue, Hit, Query, Results, facet_label
 from .schema import BOOSTS, FACET_FIELDS, current_generation
 
 MAX_TERMS = 40
+OPEN_ATTEMPTS = 20  # re-reads of CURRENT while rebuilds swap generations under a reader
 SNIPPET_CHARS = 240
 FACET_SIZES = {"year": None, "centre": None, "case": 10, "decision": None, "committee": None}
 CASE_NUMBER_RE = re.compile(r'(?<![\w:/"])(\d{2}/\d{1,6})(?![\w/])')
@@ -79,13 +80,31 @@ class SearchIndex:
     # -- searchers -------------------------------------------------------------------------------
 
     def _searcher(self):
-        generation = current_generation(self.index_dir)
-        if generation is None:
+        """This thread's searcher on the current generation. A rebuild swaps CURRENT and then deletes
+        the generation it replaced, so a reader that read CURRENT just before the swap can find its
+        generation gone, or half gone, while it opens it: it reads CURRENT again and opens the new
+        one. Once open, a searcher holds its files, and deleting them does not disturb it."""
+        failure: Exception | None = None
+        for _attempt in range(OPEN_ATTEMPTS):
+            generation = current_generation(self.index_dir)
+            if generation is None:
+                failure = None
+                continue  # CURRENT named a generation deleted since: read CURRENT again
+            try:
+                return self._open(generation)
+            except Exception as error:  # noqa: BLE001 - whoosh raises several kinds for missing files
+                failure = error
+                self.close()
+        if failure is None:
             raise IndexMissing(f"{self.index_dir}: no index here; run 'minutes index' first")
+        raise IndexMissing(f"{self.index_dir}: the index cannot be opened: {failure}") from failure
+
+    def _open(self, generation: Path):
         local = self._local
         if getattr(local, "generation", None) != generation:
             if getattr(local, "searcher", None) is not None:
                 local.searcher.close()
+                local.searcher = None
             local.searcher = whoosh_index.open_dir(str(generation)).searcher()
             local.generation = generation
         elif not local.searcher.up_to_date():
@@ -94,10 +113,13 @@ class SearchIndex:
 
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
+        self._local.searcher = None
+        self._local.generation = None
         if searcher is not None:
-            searcher.close()
-            self._local.searcher = None
-            self._local.generation = None
+            try:
+                searcher.close()
+            except Exception:  # noqa: BLE001 - closing a searcher whose files are gone is still closed
+                pass
 
     def _facet_masks(self, searcher) -> FacetMasks:
         reader = searcher.reader()

@@ -69,6 +69,43 @@ def test_index_prints_one_summary_line_and_fails_on_a_bad_file(tmp_path) -> None
     assert summary.startswith("index rebuilt: 5 new, 0 changed, 0 unchanged, 0 removed, 1 failed files; 44 items; ")
 
 
+def cut_before_item_5(source: Path, target: Path) -> None:
+    text = source.read_text(encoding="utf-8")
+    target.write_text(text[:text.index("Punkt 5:")], encoding="utf-8")
+
+
+def test_index_warns_by_name_about_a_cut_off_file_and_still_succeeds(tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    path = corpus / "direktionen" / "2017-12-04.txt"
+    cut_before_item_5(path, path)  # its contents list names 10 items
+    result = run("index", "--corpus", corpus, "--index", tmp_path / "index")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"minutes: {path}: warning: the contents list names 10 items but the file holds 4 (the last is item 4); "
+        "it may be cut off"]
+    [summary] = result.stdout.splitlines()
+    assert summary.startswith("index rebuilt: 5 new, 0 changed, 0 unchanged, 0 removed, 0 failed files; 38 items; ")
+    assert summary.endswith(" s; 1 warnings")
+
+
+def test_parse_warns_about_a_cut_off_file(tmp_path) -> None:
+    path = tmp_path / "2017-12-04.txt"
+    cut_before_item_5(CORPUS / "direktionen" / "2017-12-04.txt", path)
+    result = run("parse", path)
+    assert (result.exit_code, result.stderr) == (0, f"minutes: {path}: warning: the contents list names 10 items "
+                                                    "but the file holds 4 (the last is item 4); it may be cut off\n")
+
+
+def test_index_refuses_a_file_over_max_file_mb(tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    result = run("index", "--corpus", corpus, "--index", tmp_path / "index", "--max-file-mb", "0.04")
+    # 2016-11-30 (39,102 bytes) and 2018-11-05 (38,137) fit under 40 KB; 2017-12-04 (44,234) does not.
+    assert (result.exit_code, result.stderr.splitlines()) == (1, [
+        f"minutes: {corpus / 'direktionen/2017-12-04.txt'}: too large: 0.0442 MB, the limit is 0.04 MB (--max-file-mb)"])
+
+
 def test_search_json(index_dir) -> None:
     result = run("search", "--json", "--index", index_dir, "--case", "14/32918")
     assert result.exit_code == 0
