@@ -157,9 +157,8 @@ def search(text, year, centre, case, decision, date_from, date_to, sort, limit, 
               help="Worker threads handling requests.")
 def serve(index_dir: Path, host: str, port: int, threads: int) -> None:
     """Serve the web UI and JSON API with waitress (a production WSGI server, never Flask's debug server)."""
-    from waitress import serve as waitress_serve
-
     from webui import create_app
+    from webui.server import serve as serve_app
 
     from .search import IndexMissing, SearchIndex
 
@@ -170,4 +169,4 @@ def serve(index_dir: Path, host: str, port: int, threads: int) -> None:
         sys.exit(1)
     app = create_app(index_dir)
     click.echo(f"Serverer på http://{host}:{port}/ (indeks: {index_dir})")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="minutes")
+    serve_app(app, host=host, port=port, threads=threads)
