@@ -16,7 +16,8 @@ from .model import DECISION_TYPES
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 1000
-CASE_RE = re.compile(r"^\d{2}/\d{1,6}$")
+CASE_RE = re.compile(r"^[0-9]{2}/[0-9]{1,6}$")  # ASCII digits only, as printed
+ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class QueryError(ValueError):
@@ -127,6 +128,9 @@ def _date(param: str, value: str | None) -> date | None:
     if not value:
         return None
     try:
+        # fromisoformat alone would also take 20181105 and 2018-W45-1, which the message does not promise.
+        if not ISO_DATE_RE.match(value.strip()):
+            raise ValueError(value)
         return date.fromisoformat(value.strip())
     except ValueError:
         raise QueryError(param, f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
@@ -135,10 +139,9 @@ def _date(param: str, value: str | None) -> date | None:
 def _int(param: str, value: str | None, default: int, low: int, high: int) -> int:
     if value in (None, ""):
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise QueryError(param, f"'{value}' er ikke et tal") from None
+    if not re.fullmatch(r"-?[0-9]+", value.strip()):  # int() would also take +3, 1_0 and other scripts' digits
+        raise QueryError(param, f"'{value}' er ikke et tal")
+    number = int(value)
     if not low <= number <= high:
         raise QueryError(param, f"skal være mellem {low} og {high}")
     return number
@@ -159,7 +162,7 @@ def query_from_params(params: Mapping[str, Sequence[str]], page_size: int = 10) 
     text = " ".join(params.get("q", ()))
     years = _values(params, "year")
     for year in years:
-        if not (year.isdigit() and len(year) == 4):
+        if not re.fullmatch(r"[0-9]{4}", year):
             raise QueryError("year", f"'{year}' er ikke et årstal")
     cases = _values(params, "case")
     for case in cases:

@@ -251,8 +251,12 @@ def test_bad_parameters_render_the_search_page_with_a_danish_error_and_400(clien
     assert 'id="q"' in body and 'value="budget"' in body  # the form is still there to correct it
 
 
-@pytest.mark.parametrize(("query", "param"), [("page=-1", "page"), ("year=abc", "year"), ("from=x", "from"),
-                                              ("sort=x", "sort"), ("decision=x", "decision"), ("format=xml", "format")])
+@pytest.mark.parametrize(("query", "param"), [
+    ("page=-1", "page"), ("year=abc", "year"), ("from=x", "from"), ("sort=x", "sort"), ("decision=x", "decision"),
+    ("format=xml", "format"),
+    # Python would read these as numbers and dates; the documented forms are ASCII ÅÅÅÅ, ÅÅÅÅ-MM-DD, NNN.
+    ("year=%C2%B2%E2%81%B0%C2%B9%E2%81%B8", "year"), ("case=%D9%A1%D9%A4/32918", "case"), ("from=20181105", "from"),
+    ("to=2018-W45-1", "to"), ("page=1_0", "page"), ("page=%2B3", "page")])
 def test_bad_parameters_are_400_json_in_the_api(client, query, param) -> None:
     response = client.get(f"/api/search?{query}")
     assert response.status_code == 400

@@ -7,6 +7,7 @@ drift from what `indexer.query.query_from_params` accepts.
 from __future__ import annotations
 
 import copy
+import re
 
 from indexer.model import DECISION_TYPES
 from indexer.query import MAX_PAGE, MAX_QUERY_CHARS, SORTS
@@ -38,27 +39,54 @@ def _multi(name: str, description: str, items: dict | None = None) -> dict:
             "style": "form", "explode": True, "schema": _array(items or {"type": "string"})}
 
 
+# What str.strip() strips (str.isspace), spelt out: `\s` differs between regex dialects (ECMA-262, which JSON
+# Schema uses, has U+FEFF but not U+001C-U+001F or U+0085).
+STRIPPED = r"[\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+
+
+def _blank_or(pattern: str) -> dict:
+    """A string matching `pattern`, or empty, with any whitespace around it: `query_from_params` strips
+    each value of a repeatable filter and skips the empty ones (the search form submits empty fields)."""
+    return {"type": "string", "pattern": rf"^{STRIPPED}*(?:{pattern})?{STRIPPED}*$"}
+
+
+def _one_of(values) -> str:
+    """An alternation of plain words, unescaped: ECMA-262's unicode mode rejects an escaped `-`."""
+    if not all(re.fullmatch(r"[a-z-]+", value) for value in values):
+        raise ValueError(f"not plain words: {values}")
+    return "|".join(values)
+
+
+# An empty from=/to=/page= is "not given" (no limit, page 1): the search form submits empty fields.
+EMPTY = {"type": "string", "maxLength": 0}
+IGNORED = "Mellemrum om en værdi og tomme værdier ignoreres."
+
 SEARCH_PARAMETERS = [
     {"name": "q", "in": "query", "required": False,
      "description": ("Søgetekst i søgesproget fra /hjaelp (ord, \"fraser\", OR/ELLER, -ord/NOT/IKKE, præfiks*, "
                      f"titel:/beslutning:/bilag:/sag:). Tom: alle punkter, nyeste først. Længere end "
                      f"{MAX_QUERY_CHARS} tegn afkortes (se notice)."),
      "schema": {"type": "string"}},
-    _multi("year", "Mødeår (gentag for flere; de ORes).", {"type": "string", "pattern": r"^\d{4}$"}),
-    _multi("centre", "Centerkode, fx BAC (gentag for flere).", {"type": "string"}),
-    _multi("case", "Sagsnummer ÅÅ/NNNNN, fx 14/32918 (gentag for flere).",
-           {"type": "string", "pattern": r"^\d{2}/\d{1,6}$"}),
-    _multi("decision", "Beslutningstype (gentag for flere).", {"type": "string", "enum": list(DECISION_TYPES)}),
-    _multi("committee", "Udvalg, fx Direktionen (gentag for flere).", {"type": "string"}),
-    {"name": "from", "in": "query", "required": False, "description": "Møder på eller efter denne dato.",
-     "schema": {"type": "string", "format": "date"}},
+    _multi("year", f"Mødeår ÅÅÅÅ (gentag for flere; de ORes). {IGNORED}", _blank_or(r"[0-9]{4}")),
+    _multi("centre", f"Centerkode, fx BAC (gentag for flere). {IGNORED}", {"type": "string"}),
+    _multi("case", f"Sagsnummer ÅÅ/NNNNN, fx 14/32918 (gentag for flere). {IGNORED}",
+           _blank_or(r"[0-9]{2}/[0-9]{1,6}")),
+    _multi("decision", f"Beslutningstype: {', '.join(DECISION_TYPES)} (gentag for flere). {IGNORED}",
+           _blank_or(_one_of(DECISION_TYPES))),
+    _multi("committee", f"Udvalg, fx Direktionen (gentag for flere). {IGNORED}", {"type": "string"}),
+    {"name": "from", "in": "query", "required": False,
+     "description": "Møder på eller efter denne dato. Tom (from=): ingen nedre grænse.",
+     "schema": {"anyOf": [{"type": "string", "format": "date"}, EMPTY]}},
     {"name": "to", "in": "query", "required": False,
-     "description": "Møder på eller før denne dato (ikke før from).", "schema": {"type": "string", "format": "date"}},
+     "description": "Møder på eller før denne dato; ikke før from (ellers 400 med param from). "
+                    "Tom (to=): ingen øvre grænse.",
+     "schema": {"anyOf": [{"type": "string", "format": "date"}, EMPTY]}},
     {"name": "sort", "in": "query", "required": False,
-     "description": "Sortering; relevance uden søgetekst giver nyeste først.",
-     "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
-    {"name": "page", "in": "query", "required": False, "description": "Side (10 hits pr. side).",
-     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
+     "description": "Sortering; relevance uden søgetekst giver nyeste først. Tom (sort=): relevance.",
+     "schema": {"type": "string", "enum": [*SORTS, ""], "default": "relevance"}},
+    {"name": "page", "in": "query", "required": False,
+     "description": "Side (10 hits pr. side). Tom (page=): side 1.",
+     "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, EMPTY], "default": 1}},
 ]
 
 ERROR_RESPONSE_400 = {"description": "En parameter er ugyldig; param navngiver den.",
@@ -221,8 +249,9 @@ DOCUMENT = {
                 "name": "format", "in": "query", "required": False,
                 "description": ("json (standard) eller csv. CSV er UTF-8 med BOM og indeholder alle hits op til "
                                 "1000 (page ignoreres), kolonnerne id, meeting_date, number, title, "
-                                "case_number, decision_types (adskilt af ;), centres (adskilt af ;), url (absolut)."),
-                "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}}],
+                                "case_number, decision_types (adskilt af ;), centres (adskilt af ;), url (absolut). "
+                                "Mellemrum om værdien ignoreres; tom (format=) giver json."),
+                "schema": {**_blank_or(_one_of(["json", "csv"])), "default": "json"}}],
             "responses": {
                 "200": {"description": "Søgeresultatet.", "content": {
                     "application/json": {"schema": _ref("SearchResults")},
