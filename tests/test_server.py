@@ -142,7 +142,7 @@ def test_keep_alive_is_unchanged(running) -> None:
 
 
 def test_a_rejected_client_that_never_closes_is_dropped_after_the_linger_timeout(running) -> None:
-    server = running(linger_timeout=1.0)
+    server = running(linger_timeout=3.0)  # wide, so a busy machine still sees it lingering
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         started = time.monotonic()  # before the server can start lingering
         sock.sendall(b"GET /?q=" + b"a" * 300_000)  # no end of headers, and we never close
@@ -151,9 +151,9 @@ def test_a_rejected_client_that_never_closes_is_dropped_after_the_linger_timeout
             received += chunk
         assert split_response(received)[0] == STATUS_431
         assert len(server.server.active_channels) == 1  # still draining our input
-        deadline = started + 5
+        deadline = started + 10
         while server.server.active_channels and time.monotonic() < deadline:
             time.sleep(0.02)
         assert server.server.active_channels == {}
-        assert time.monotonic() - started >= 1.0
+        assert time.monotonic() - started >= 3.0
         assert sock.recv(1) == b""  # closed with nothing of ours left unread: a FIN, no reset
