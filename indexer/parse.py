@@ -301,7 +301,7 @@ def parse_decision(text: str) -> Decision:
     return Decision("\n\n".join(paragraphs), parts)
 
 
-PROPOSER_RE = re.compile(r"([^.\n]*?)\bindstiller\b", re.IGNORECASE)
+INDSTILLER_RE = re.compile(r"\bindstiller\b", re.IGNORECASE)
 
 
 def find_proposers(sections: list[Section]) -> list[str]:
@@ -309,6 +309,17 @@ def find_proposers(sections: list[Section]) -> list[str]:
     proposers: list[str] = []
     for section in sections:
         if section.kind in ("indstilling", "tekst", "baggrund", "sagsfremstilling"):
-            for match in PROPOSER_RE.finditer(section.text):
-                proposers.extend(c for c in find_centres(match.group(1)) if c not in proposers)
+            for subject in proposer_subjects(section.text):
+                proposers.extend(c for c in find_centres(subject) if c not in proposers)
     return proposers
+
+
+def proposer_subjects(text: str) -> list[str]:
+    """The text before each 'indstiller' back to the start of its sentence or line (or the previous
+    'indstiller'). One pass: a lazy regex for the same span restarted at every character (quadratic)."""
+    subjects, previous_end = [], 0
+    for match in INDSTILLER_RE.finditer(text):
+        start = max(previous_end, text.rfind(".", 0, match.start()) + 1, text.rfind("\n", 0, match.start()) + 1)
+        subjects.append(text[start:match.start()])
+        previous_end = match.end()
+    return subjects
