@@ -14,13 +14,15 @@ import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
 from whoosh.lang.stopwords import stoplists
 
+from .model import CASE_NUMBER
+
 # snowballstemmer hands out PyStemmer's C implementation of the same algorithm when it is installed.
 _STEMMER = snowballstemmer.stemmer("danish")
 
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3  # 3: case-number tokens need the two-digit year the minutes print (was 1-2 digits)
 
 # Case numbers (14/32918) stay one token; words keep Danish letters and inner hyphens/apostrophes.
-TOKEN_PATTERN = r"\d{1,2}/\d{1,6}|\w+(?:[-'’]\w+)*"
+TOKEN_PATTERN = rf"{CASE_NUMBER}|\w+(?:[-'’]\w+)*"
 
 # Stop words are indexed (so a phrase such as "status på revisionsberetning" matches exactly) and
 # dropped from the loose words of a query instead (indexer.search). "ikke" is no stop word here:

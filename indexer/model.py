@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+# A case number as the minutes print it, e.g. 14/32918: two-digit year, slash, serial. The one
+# definition: the parser, the tokenizer, the query language and request validation all build on it.
+CASE_NUMBER = r"[0-9]{2}/[0-9]{1,6}"
+
 
 @dataclass(slots=True)
 class Participant:

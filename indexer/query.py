@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .centres import centre_name
-from .model import DECISION_TYPES
+from .model import CASE_NUMBER, DECISION_TYPES
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 1000
-CASE_RE = re.compile(r"^[0-9]{2}/[0-9]{1,6}$")  # ASCII digits only, as printed
+CASE_RE = re.compile(rf"^{CASE_NUMBER}$")
 ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 

@@ -22,7 +22,7 @@ from whoosh import sorting
 from whoosh.qparser import syntax
 
 from .analysis import DANISH_STOPWORDS
-from .model import DECISION_TYPES
+from .model import CASE_NUMBER, DECISION_TYPES
 from .query import MAX_QUERY_CHARS, FacetValue, Hit, Query, Results, facet_label, item_url
 from .schema import BOOSTS, FACET_FIELDS, current_generation
 
@@ -30,7 +30,7 @@ MAX_TERMS = 40
 OPEN_ATTEMPTS = 20  # re-reads of CURRENT while rebuilds swap generations under a reader
 SNIPPET_CHARS = 240
 FACET_SIZES = {"year": None, "centre": None, "case": 10, "decision": None, "committee": None}
-CASE_NUMBER_RE = re.compile(r'(?<![\w:/"])(\d{2}/\d{1,6})(?![\w/])')
+CASE_NUMBER_RE = re.compile(rf'(?<![\w:/"])({CASE_NUMBER})(?![\w/])')
 FIELD_ALIASES = {"title": ["titel"], "decision": ["beslutning"], "attachments": ["bilag"],
                  "case": ["sag", "sagsnr"], "text": ["tekst"]}
 
@@ -194,7 +194,7 @@ class SearchIndex:
         except Exception:  # noqa: BLE001 - any syntax whoosh cannot compile is searched as plain words
             parsed = wq.NullQuery
         if has_syntax_error(parsed):
-            plain = " ".join(re.findall(r"\d{2}/\d{1,6}|\w+", cleaned))
+            plain = " ".join(re.findall(rf"{CASE_NUMBER}|\w+", cleaned))
             parsed = self._parser(searcher, plain=True).parse(plain) if plain else wq.NullQuery
             notices.append("Søgningen kunne ikke læses som avanceret søgning; der er i stedet søgt på ordene.")
         return parsed, notices

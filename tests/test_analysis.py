@@ -17,6 +17,11 @@ def test_case_numbers_stay_one_token() -> None:
     assert index_terms("sag 14/32918") == [("sag", 0), ("14/32918", 1)]
 
 
+def test_only_the_printed_case_number_form_is_one_token() -> None:
+    # A case number has a two-digit year (model.CASE_NUMBER); "5/12" is two numbers.
+    assert index_terms("den 5/12 og 114/3") == [("den", 0), ("5", 1), ("12", 2), ("og", 3), ("114", 4), ("3", 5)]
+
+
 def test_possessive_drops() -> None:
     assert query_terms("KMD's BAC’s") == ["kmd", "bac"]
 

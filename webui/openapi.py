@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import re
 
-from indexer.model import DECISION_TYPES
+from indexer.model import CASE_NUMBER, DECISION_TYPES
 from indexer.query import MAX_PAGE, MAX_QUERY_CHARS, SORTS
 
 SECTION_KINDS = ["bilag", "baggrund", "indstilling", "beslutning", "sagsfremstilling", "oekonomi", "tekst"]
@@ -70,7 +70,7 @@ SEARCH_PARAMETERS = [
     _multi("year", f"Mødeår ÅÅÅÅ (gentag for flere; de ORes). {IGNORED}", _blank_or(r"[0-9]{4}")),
     _multi("centre", f"Centerkode, fx BAC (gentag for flere). {IGNORED}", {"type": "string"}),
     _multi("case", f"Sagsnummer ÅÅ/NNNNN, fx 14/32918 (gentag for flere). {IGNORED}",
-           _blank_or(r"[0-9]{2}/[0-9]{1,6}")),
+           _blank_or(CASE_NUMBER)),
     _multi("decision", f"Beslutningstype: {', '.join(DECISION_TYPES)} (gentag for flere). {IGNORED}",
            _blank_or(_one_of(DECISION_TYPES))),
     _multi("committee", f"Udvalg, fx Direktionen (gentag for flere). {IGNORED}", {"type": "string"}),
