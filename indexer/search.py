@@ -11,6 +11,7 @@ import json
 import re
 import threading
 import time
+from itertools import islice
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -46,6 +47,10 @@ class FacetMasks:
     live: int
     values: dict[str, dict[str, int]]
     dates: dict[str, int]
+    # Live documents by meeting date, then item number: browsing and date sorts read a page off these
+    # instead of sorting every match on every request.
+    newest: list[int]
+    oldest: list[int]
 
 
 def to_mask(doc_ids, size: int) -> int:
@@ -135,7 +140,13 @@ class SearchIndex:
                 }
                 dates = {term.decode("utf-8"): to_mask(reader.postings("date", term).all_ids(), size)
                          for term in reader.lexicon("date")}
-                cached = FacetMasks(to_mask(reader.all_doc_ids(), size), values, dates)
+                live = to_mask(reader.all_doc_ids(), size)
+                numbers = reader.column_reader("number")
+                by_day = {day: sorted(mask_ids(mask & live), key=lambda doc: numbers[doc])
+                          for day, mask in dates.items()}
+                newest = [doc for day in sorted(by_day, reverse=True) for doc in by_day[day]]
+                oldest = [doc for day in sorted(by_day) for doc in by_day[day]]
+                cached = FacetMasks(live, values, dates, newest, oldest)
                 self._masks = {key: cached}  # older generations are never asked for again
         return cached
 
@@ -278,18 +289,25 @@ class SearchIndex:
 
     def _hits(self, searcher, text_query, final: int, query: Query) -> list[Hit]:
         sort = query.sort
-        if isinstance(text_query, wq.Every) and sort == "relevance":
+        browsing = isinstance(text_query, wq.Every)
+        if browsing and sort == "relevance":
             sort = "newest"
-        sortedby = None
-        if sort in ("newest", "oldest"):
-            sortedby = sorting.MultiFacet([sorting.FieldFacet("date", reverse=sort == "newest"),
-                                           sorting.FieldFacet("number")])
         limit = query.page * query.page_size
-        # optimize=False: whoosh 2.7.4's block-quality shortcut can loop forever (whoosh #446).
-        allowed = None if final == self._facet_masks(searcher).live else set(mask_ids(final))
-        results = searcher.search(text_query, limit=limit, filter=allowed, sortedby=sortedby,
-                                  terms=not isinstance(text_query, wq.Every), optimize=False)
         start = (query.page - 1) * query.page_size
+        masks = self._facet_masks(searcher)
+        allowed = None if final == masks.live else set(mask_ids(final))
+        if sort in ("newest", "oldest"):
+            order = masks.newest if sort == "newest" else masks.oldest
+            page = list(islice(order if allowed is None else (doc for doc in order if doc in allowed), start, limit))
+            terms: dict[int, list] = {}
+            if page and not browsing:  # the matched words of this page's items, for their snippets
+                found = searcher.search(text_query, limit=len(page), filter=set(page), terms=True, optimize=False)
+                if found.has_matched_terms():
+                    terms = {hit.docnum: hit.matched_terms() for hit in found}
+            return [self._hit(searcher, doc, json.loads(searcher.stored_fields(doc)["record"]), terms.get(doc, []))
+                    for doc in page]
+        # optimize=False: whoosh 2.7.4's block-quality shortcut can loop forever (whoosh #446).
+        results = searcher.search(text_query, limit=limit, filter=allowed, terms=True, optimize=False)
         hits = []
         for position in range(start, min(limit, len(results.top_n))):
             hit = results[position]

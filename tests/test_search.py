@@ -249,6 +249,18 @@ def test_sort_oldest(searcher) -> None:
                                             "direktionen-2017-12-04-6"]
 
 
+def test_date_sorts_keep_agenda_order_within_a_meeting_and_mark_the_matches(searcher) -> None:
+    newest = searcher.search(Query(text="KMD", sort="newest"))
+    assert [h.id for h in newest.hits] == ["direktionen-2017-12-04-6", "direktionen-2015-12-07-5",
+                                           "direktionen-2014-08-26-3"]
+    assert all("<mark>KMD</mark>" in hit.snippet for hit in newest.hits)
+    # 2018-11-05 has items 1-9; the oldest-first list ends with them in agenda order.
+    oldest = searcher.search(Query(sort="oldest", page=5, page_size=10))
+    assert [h.id for h in oldest.hits] == [f"direktionen-2018-11-05-{n}" for n in range(6, 10)]
+    filtered = searcher.search(Query(years=["2018"], decisions=["godkendt"], sort="oldest", page=2, page_size=2))
+    assert [h.id for h in filtered.hits] == ["direktionen-2018-11-05-7", "direktionen-2018-11-05-8"]
+
+
 def test_pagination(searcher) -> None:
     second = searcher.search(Query(page=2, page_size=10))
     assert (second.total, second.pages, [h.id for h in second.hits][:1]) == (44, 5, ["direktionen-2017-12-04-2"])
