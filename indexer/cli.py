@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .facets import FACETS
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import DECISION_TYPES, Meeting, meeting_to_dict
 from .parse import ParseError
@@ -101,12 +102,16 @@ def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float) 
     sys.exit(1 if report.failed else 0)
 
 
+def facet_options(command):
+    """A repeatable --NAME option per facet (facets.py), values ORed within a facet."""
+    for facet in reversed(FACETS):
+        command = click.option(f"--{facet.name}", facet.name, multiple=True, help=facet.cli_help)(command)
+    return command
+
+
 @main.command()
 @click.argument("text", nargs=-1)
-@click.option("--year", multiple=True, help="Only this year (repeat for several: they are ORed).")
-@click.option("--centre", multiple=True, help="Only items naming this centre code, e.g. BAC (repeatable).")
-@click.option("--case", multiple=True, help="Only this case number, e.g. 14/32918 (repeatable).")
-@click.option("--decision", multiple=True, help=f"Only this decision type: {', '.join(DECISION_TYPES)}.")
+@facet_options
 @click.option("--from", "date_from", help="Meetings on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Meetings on or before this date (YYYY-MM-DD).")
 @click.option("--sort", default="relevance", show_default=True, help="relevance, newest or oldest.")
@@ -115,13 +120,13 @@ def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float) 
 @click.option("--json", "as_json", is_flag=True, help="Print the search as JSON (same shape as /api/search).")
 @click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
               help="Index directory to search.")
-def search(text, year, centre, case, decision, date_from, date_to, sort, limit, page, as_json, index_dir) -> None:
+def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, **facet_values) -> None:
     """Search the minutes. TEXT uses the query language of the web UI (see /hjaelp)."""
     from .query import QueryError, query_from_params, results_to_dict
     from .search import IndexMissing, SearchIndex
 
-    params = {"q": [" ".join(text)], "year": list(year), "centre": list(centre), "case": list(case),
-              "decision": list(decision), "from": [date_from or ""], "to": [date_to or ""],
+    params = {"q": [" ".join(text)], **{name: list(values) for name, values in facet_values.items()},
+              "from": [date_from or ""], "to": [date_to or ""],
               "sort": [sort], "page": [page]}
     try:
         query = query_from_params(params, page_size=limit)

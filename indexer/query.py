@@ -10,8 +10,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .centres import centre_name
-from .model import CASE_NUMBER, DECISION_TYPES
+from .facets import FACETS, QueryError
+from .model import CASE_NUMBER
+
+__all__ = ["QueryError", "Query", "Results", "Hit", "FacetValue", "query_from_params", "results_to_dict"]
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_QUERY_CHARS = 500
@@ -20,33 +22,18 @@ CASE_RE = re.compile(rf"^{CASE_NUMBER}$")
 ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
-class QueryError(ValueError):
-    """A request parameter is invalid; `param` names it."""
-
-    def __init__(self, param: str, reason: str) -> None:
-        super().__init__(f"{param}: {reason}")
-        self.param = param
-        self.reason = reason
-
-
 @dataclass(slots=True)
 class Query:
     text: str = ""
-    years: list[str] = field(default_factory=list)
-    centres: list[str] = field(default_factory=list)
-    cases: list[str] = field(default_factory=list)
-    decisions: list[str] = field(default_factory=list)
-    committees: list[str] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet name -> values, ORed within a facet
     date_from: date | None = None
     date_to: date | None = None
     sort: str = "relevance"
     page: int = 1
     page_size: int = 10
 
-    def filters(self) -> dict[str, list[str]]:
-        """Facet name -> selected values."""
-        return {"year": self.years, "centre": self.centres, "case": self.cases,
-                "decision": self.decisions, "committee": self.committees}
+    def selected(self, facet: str) -> list[str]:
+        return self.filters.get(facet, [])
 
 
 @dataclass(slots=True)
@@ -86,15 +73,6 @@ class Results:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.page_size))
-
-
-def facet_label(facet: str, value: str) -> str:
-    """The Danish label of a facet value: decision types and centres have names, the rest are as is."""
-    if facet == "decision":
-        return DECISION_TYPES.get(value, value)
-    if facet == "centre":
-        return centre_name(value)
-    return value
 
 
 def item_url(meeting_date: str, number: int) -> str:
@@ -160,18 +138,12 @@ def query_from_params(params: Mapping[str, Sequence[str]], page_size: int = 10) 
     """Build a Query from multi-valued parameters (q, year, centre, case, decision, committee,
     from, to, sort, page). Raises QueryError naming the bad parameter."""
     text = " ".join(params.get("q", ()))
-    years = _values(params, "year")
-    for year in years:
-        if not re.fullmatch(r"[0-9]{4}", year):
-            raise QueryError("year", f"'{year}' er ikke et årstal")
-    cases = _values(params, "case")
-    for case in cases:
-        if not CASE_RE.match(case):
-            raise QueryError("case", f"'{case}' er ikke et sagsnummer på formen ÅÅ/NNNNN")
-    decisions = _values(params, "decision")
-    for decision in decisions:
-        if decision not in DECISION_TYPES:
-            raise QueryError("decision", f"ukendt beslutningstype '{decision}'")
+    filters = {}
+    for facet in FACETS:
+        values = _values(params, facet.name)
+        facet.check(values)
+        if values:
+            filters[facet.name] = values
     sort = (params.get("sort") or ["relevance"])[0] or "relevance"
     if sort not in SORTS:
         raise QueryError("sort", f"skal være en af {', '.join(SORTS)}")
@@ -181,11 +153,7 @@ def query_from_params(params: Mapping[str, Sequence[str]], page_size: int = 10) 
         raise QueryError("from", "fra-datoen ligger efter til-datoen")
     return Query(
         text=text,
-        years=years,
-        centres=_values(params, "centre"),
-        cases=cases,
-        decisions=decisions,
-        committees=_values(params, "committee"),
+        filters=filters,
         date_from=date_from,
         date_to=date_to,
         sort=sort,

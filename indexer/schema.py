@@ -15,15 +15,15 @@ from pathlib import Path
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import ANALYSIS_VERSION, danish_analyzer, vocabulary_analyzer
+from .facets import FACETS
 
 POINTER = "CURRENT"
 
 # Query-time field boosts for BM25F: a word in the title says most about an item, then the decision.
 BOOSTS = {"title": 4.0, "decision": 2.5, "attachments": 1.5, "text": 1.0}
 
-# Facet fields (comma-separated keywords, one term per value).
-FACET_FIELDS = {"year": "year", "centre": "centres", "case": "case", "decision": "decision_types",
-                "committee": "committee"}
+# Facet fields (comma-separated keywords, one term per value), declared in facets.py.
+FACET_FIELDS = {facet.name: facet.field for facet in FACETS}
 
 
 def make_schema() -> Schema:

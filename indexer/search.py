@@ -23,14 +23,14 @@ from whoosh import sorting
 from whoosh.qparser import syntax
 
 from .analysis import DANISH_STOPWORDS
-from .model import CASE_NUMBER, DECISION_TYPES
-from .query import MAX_QUERY_CHARS, FacetValue, Hit, Query, Results, facet_label, item_url
+from .model import CASE_NUMBER
+from .facets import FACETS
+from .query import MAX_QUERY_CHARS, FacetValue, Hit, Query, Results, item_url
 from .schema import BOOSTS, FACET_FIELDS, current_generation
 
 MAX_TERMS = 40
 OPEN_ATTEMPTS = 20  # re-reads of CURRENT while rebuilds swap generations under a reader
 SNIPPET_CHARS = 240
-FACET_SIZES = {"year": None, "centre": None, "case": 10, "decision": None, "committee": None}
 CASE_NUMBER_RE = re.compile(rf'(?<![\w:/"])({CASE_NUMBER})(?![\w/])')
 FIELD_ALIASES = {"title": ["titel"], "decision": ["beslutning"], "attachments": ["bilag"],
                  "case": ["sag", "sagsnr"], "text": ["tekst"]}
@@ -225,7 +225,7 @@ class SearchIndex:
             matched = to_mask(searcher.docs_for_query(text_query), searcher.reader().doc_count_all())
             matched &= masks.live
         matched &= self._date_mask(masks, query)
-        selected = {facet: values for facet, values in query.filters().items() if values}
+        selected = {facet: values for facet, values in query.filters.items() if values}
         selections = {facet: self._any_of(masks, facet, values) for facet, values in selected.items()}
         final = matched
         for mask in selections.values():
@@ -261,30 +261,29 @@ class SearchIndex:
     def _facets(self, masks: FacetMasks, matched: int, selections: dict[str, int], query: Query):
         facets: dict[str, list[FacetValue]] = {}
         truncated: dict[str, bool] = {}
-        chosen = query.filters()
-        for facet in FACET_FIELDS:
-            if facet == "committee" and len(masks.values[facet]) < 2:
+        for facet in FACETS:
+            if facet.needs_two_values and len(masks.values[facet.name]) < 2:
                 continue  # one committee: the facet would say nothing
+            chosen = query.selected(facet.name)
             try:
                 scope = matched
                 for other, mask in selections.items():
-                    if other != facet:
+                    if other != facet.name:
                         scope &= mask  # a facet is counted under the others' selections, not its own
                 counted = [(value, (scope & value_mask).bit_count())
-                           for value, value_mask in masks.values[facet].items()]
-                values = [FacetValue(value, facet_label(facet, value), count, value in chosen[facet])
-                          for value, count in counted if count or value in chosen[facet]]
-                values.sort(key=facet_order(facet))
-                size = FACET_SIZES[facet]
-                if size is not None and len(values) > size:
-                    shown = values[:size]
-                    shown += [v for v in values[size:] if v.selected]
-                    values, truncated[facet] = shown, True
+                           for value, value_mask in masks.values[facet.name].items()]
+                values = [FacetValue(value, facet.value_label(value), count, value in chosen)
+                          for value, count in counted if count or value in chosen]
+                values.sort(key=lambda v: facet.sort_key(v.value, v.count))
+                if facet.size is not None and len(values) > facet.size:
+                    shown = values[:facet.size]
+                    shown += [v for v in values[facet.size:] if v.selected]
+                    values, truncated[facet.name] = shown, True
                 else:
-                    truncated[facet] = False
-                facets[facet] = values
+                    truncated[facet.name] = False
+                facets[facet.name] = values
             except Exception:  # noqa: BLE001 - a facet that fails degrades, the page still works
-                facets[facet], truncated[facet] = [], False
+                facets[facet.name], truncated[facet.name] = [], False
         return facets, truncated
 
     def _hits(self, searcher, text_query, final: int, query: Query) -> list[Hit]:
@@ -548,12 +547,3 @@ def best_snippet(sections: list[dict], spans: list[tuple[int, int]]) -> tuple[di
     snippet = mark(text[start:end], window).replace("\n\n", " · ")  # keep paragraph breaks visible
     snippet = re.sub(r"\s+", " ", snippet).strip(" ·")
     return best, ("… " if start else "") + snippet + (" …" if end < len(text) else "")
-
-
-def facet_order(facet: str):
-    if facet == "year":
-        return lambda v: (-int(v.value) if v.value.isdigit() else 0)
-    if facet == "decision":
-        order = list(DECISION_TYPES)
-        return lambda v: (-v.count, order.index(v.value) if v.value in order else len(order))
-    return lambda v: (-v.count, v.value)

@@ -60,7 +60,7 @@ def test_edited_file_replaces_exactly_its_items(corpus, tmp_path) -> None:
     report = build_index(corpus, index)
     assert counts(report) == (0, 1, 4, 0, [], 44)
     search = SearchIndex(index)
-    assert [h.id for h in search.search(Query(decisions=["afvist"])).hits] == ["direktionen-2016-11-30-6"]
+    assert [h.id for h in search.search(Query(filters={"decision": ["afvist"]})).hits] == ["direktionen-2016-11-30-6"]
     assert search.search(Query(text="KMD")).total == 3
     search.close()
 

@@ -34,7 +34,7 @@ def test_search_finds_every_item_involving_kmd(searcher) -> None:
 def test_bare_case_number_and_case_filter_list_the_case(searcher) -> None:
     expected = {f"direktionen-2015-12-07-{n}" for n in (1, 2, 3, 8)}
     assert ids(searcher, "14/32918") == expected
-    assert ids(searcher, cases=["14/32918"]) == expected
+    assert ids(searcher, filters={"case": ["14/32918"]}) == expected
 
 
 def test_browse_is_newest_first_and_counts_items_per_year(searcher) -> None:
@@ -53,16 +53,16 @@ def test_decision_facet_counts_match_the_parser_labels(searcher) -> None:
 
 
 def test_year_and_decision_filters_combine(searcher) -> None:
-    assert ids(searcher, years=["2018"], decisions=["godkendt"]) == {
+    assert ids(searcher, filters={"year": ["2018"], "decision": ["godkendt"]}) == {
         f"direktionen-2018-11-05-{n}" for n in (3, 6, 7, 8, 9)}
 
 
 def test_values_within_a_facet_are_ored(searcher) -> None:
-    assert searcher.search(Query(years=["2014", "2018"])).total == 16
+    assert searcher.search(Query(filters={"year": ["2014", "2018"]})).total == 16
 
 
 def test_a_facet_is_counted_without_its_own_selection(searcher) -> None:
-    results = searcher.search(Query(years=["2018"]))
+    results = searcher.search(Query(filters={"year": ["2018"]}))
     years = {v.value: (v.count, v.selected) for v in results.facets["year"]}
     assert years["2018"] == (9, True)
     assert years["2017"] == (10, False)
@@ -257,7 +257,8 @@ def test_date_sorts_keep_agenda_order_within_a_meeting_and_mark_the_matches(sear
     # 2018-11-05 has items 1-9; the oldest-first list ends with them in agenda order.
     oldest = searcher.search(Query(sort="oldest", page=5, page_size=10))
     assert [h.id for h in oldest.hits] == [f"direktionen-2018-11-05-{n}" for n in range(6, 10)]
-    filtered = searcher.search(Query(years=["2018"], decisions=["godkendt"], sort="oldest", page=2, page_size=2))
+    filtered = searcher.search(Query(filters={"year": ["2018"], "decision": ["godkendt"]}, sort="oldest", page=2,
+                                         page_size=2))
     assert [h.id for h in filtered.hits] == ["direktionen-2018-11-05-7", "direktionen-2018-11-05-8"]
 
 
@@ -269,7 +270,7 @@ def test_pagination(searcher) -> None:
 
 
 def test_results_json_shape(searcher) -> None:
-    data = results_to_dict(searcher.search(Query(text="KMD", years=["2017"])))
+    data = results_to_dict(searcher.search(Query(text="KMD", filters={"year": ["2017"]})))
     assert sorted(data) == ["facets", "facets_truncated", "hits", "notice", "page", "pages", "suggestion", "total"]
     assert sorted(data["facets"]) == ["case", "centre", "decision", "year"]
     assert data["facets"]["year"][0] == {"value": "2017", "label": "2017", "count": 1, "selected": True}

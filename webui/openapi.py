@@ -9,7 +9,8 @@ from __future__ import annotations
 import copy
 import re
 
-from indexer.model import CASE_NUMBER, DECISION_TYPES
+from indexer.facets import FACETS
+from indexer.model import DECISION_TYPES
 from indexer.query import MAX_PAGE, MAX_QUERY_CHARS, SORTS
 
 SECTION_KINDS = ["bilag", "baggrund", "indstilling", "beslutning", "sagsfremstilling", "oekonomi", "tekst"]
@@ -67,13 +68,8 @@ SEARCH_PARAMETERS = [
                      f"titel:/beslutning:/bilag:/sag:). Tom: alle punkter, nyeste først. Længere end "
                      f"{MAX_QUERY_CHARS} tegn afkortes (se notice)."),
      "schema": {"type": "string"}},
-    _multi("year", f"Mødeår ÅÅÅÅ (gentag for flere; de ORes). {IGNORED}", _blank_or(r"[0-9]{4}")),
-    _multi("centre", f"Centerkode, fx BAC (gentag for flere). {IGNORED}", {"type": "string"}),
-    _multi("case", f"Sagsnummer ÅÅ/NNNNN, fx 14/32918 (gentag for flere). {IGNORED}",
-           _blank_or(CASE_NUMBER)),
-    _multi("decision", f"Beslutningstype: {', '.join(DECISION_TYPES)} (gentag for flere). {IGNORED}",
-           _blank_or(_one_of(DECISION_TYPES))),
-    _multi("committee", f"Udvalg, fx Direktionen (gentag for flere). {IGNORED}", {"type": "string"}),
+    *(_multi(facet.name, f"{facet.description} {IGNORED}",
+             _blank_or(facet.pattern) if facet.pattern else {"type": "string"}) for facet in FACETS),
     {"name": "from", "in": "query", "required": False,
      "description": "Møder på eller efter denne dato. Tom (from=): ingen nedre grænse.",
      "schema": {"anyOf": [{"type": "string", "format": "date"}, EMPTY]}},
@@ -145,7 +141,7 @@ SCHEMAS = {
                 "type": "object",
                 "description": "Facet -> værdier. committee findes kun, når indekset har mere end ét udvalg.",
                 "properties": {name: _array(_ref("FacetValue"))
-                               for name in ("year", "centre", "case", "decision", "committee")},
+                               for name in (facet.name for facet in FACETS)},
                 "additionalProperties": _array(_ref("FacetValue")),
             },
             "facets_truncated": {"type": "object", "additionalProperties": {"type": "boolean"},

@@ -13,13 +13,15 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import MAX_PAGE, facet_label
+from indexer.facets import FACETS as FACET_DECLARATIONS
+from indexer.facets import facet_label
+from indexer.query import MAX_PAGE
 
 from .formatting import danish_date
 
-PARAMS = ("q", "year", "centre", "case", "decision", "committee", "from", "to", "sort", "page")
-FACETS = ("year", "centre", "case", "decision", "committee")
-FACET_NAMES = {"year": "År", "centre": "Center", "case": "Sag", "decision": "Beslutning", "committee": "Udvalg"}
+FACETS = tuple(facet.name for facet in FACET_DECLARATIONS)
+FACET_NAMES = {facet.name: facet.label for facet in FACET_DECLARATIONS}
+PARAMS = ("q", *FACETS, "from", "to", "sort", "page")
 PARAM_NAMES = {**{k: v.lower() for k, v in FACET_NAMES.items()}, "q": "søgeteksten", "from": "fra-dato",
                "to": "til-dato", "sort": "sortering", "page": "side", "format": "format"}
 SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste"}

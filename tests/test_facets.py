@@ -1,0 +1,64 @@
+"""The facet declarations (indexer/facets.py) are the one place a facet is described: everything that
+names facets takes them from there."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import main
+from indexer.facets import FACETS, FACETS_BY_NAME, QueryError
+from indexer.query import Query
+from indexer.schema import FACET_FIELDS, make_schema
+from webui.openapi import openapi_document
+from webui.state import FACET_NAMES, PARAMS
+
+NAMES = ["year", "centre", "case", "decision", "committee"]
+
+
+def test_every_place_that_names_facets_takes_them_from_the_declarations() -> None:
+    assert [facet.name for facet in FACETS] == NAMES
+    assert list(FACET_FIELDS) == NAMES and all(field in make_schema().names() for field in FACET_FIELDS.values())
+    assert [name for name in PARAMS if name in FACET_NAMES] == NAMES
+    document = openapi_document()
+    for path in ("/api/search", "/feed"):
+        names = [p["name"] for p in document["paths"][path]["get"]["parameters"]]
+        assert [name for name in names if name in FACETS_BY_NAME] == NAMES, path
+    options = [param.name for param in main.commands["search"].params]
+    assert [name for name in options if name in FACETS_BY_NAME] == NAMES
+
+
+def test_search_json_has_every_facet_but_a_committee_of_one(searcher) -> None:
+    assert list(searcher.search(Query()).facets) == ["year", "centre", "case", "decision"]
+
+
+@pytest.mark.parametrize("facet, value, reason", [
+    ("year", "18", "'18' er ikke et årstal"),
+    ("year", "²⁰¹⁸", "'²⁰¹⁸' er ikke et årstal"),
+    ("case", "14-32918", "'14-32918' er ikke et sagsnummer på formen ÅÅ/NNNNN"),
+    ("decision", "vedtaget", "ukendt beslutningstype 'vedtaget'"),
+])
+def test_a_value_a_facet_cannot_hold_is_refused_naming_the_parameter(facet, value, reason) -> None:
+    with pytest.raises(QueryError) as raised:
+        FACETS_BY_NAME[facet].check([value])
+    assert (raised.value.param, raised.value.reason) == (facet, reason)
+
+
+def test_decision_values_with_equal_counts_keep_the_declared_order() -> None:
+    decision = FACETS_BY_NAME["decision"]
+    values = sorted([("udskudt", 2), ("godkendt", 2), ("afvist", 5)], key=lambda pair: decision.sort_key(*pair))
+    assert values == [("afvist", 5), ("godkendt", 2), ("udskudt", 2)]
+
+
+def test_years_are_newest_first_whatever_their_counts() -> None:
+    year = FACETS_BY_NAME["year"]
+    assert sorted([("2014", 7), ("2018", 1), ("2016", 9)], key=lambda pair: year.sort_key(*pair)) == [
+        ("2018", 1), ("2016", 9), ("2014", 7)]
+
+
+def test_cli_search_has_a_committee_filter(index_dir) -> None:
+    def total(*args: str) -> str:
+        result = CliRunner().invoke(main, ["search", "--index", str(index_dir), *args])
+        return result.output.splitlines()[0].split(" punkter")[0]
+
+    assert (total("--committee", "Direktionen"), total("--committee", "Byrådet")) == ("44", "0")
