@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import qparser
 from whoosh import query as wq
-from whoosh import sorting
+from whoosh import collectors, sorting
 from whoosh.qparser import syntax
 
 from .analysis import DANISH_STOPWORDS
@@ -217,21 +217,25 @@ class SearchIndex:
         searcher = self._searcher()
         text_query, notices = self.compile_text(query.text, searcher)
         masks = self._facet_masks(searcher)
+        dates = self._date_mask(masks, query)
+        selected = {facet: values for facet, values in query.filters.items() if values}
+        selections = {facet: self._any_of(masks, facet, values) for facet, values in selected.items()}
+        allowed = masks.live & dates  # what the filters allow, whatever the text
+        for mask in selections.values():
+            allowed &= mask
+        ranked = None
         if isinstance(text_query, wq.Every):
             matched = masks.live
         elif text_query is wq.NullQuery:
             matched = 0
+        elif query.sort == "relevance":  # one pass gives both the matches and the ranked page
+            matched, ranked = self._match_and_rank(searcher, text_query, allowed, masks, query.page * query.page_size)
         else:
-            matched = to_mask(searcher.docs_for_query(text_query), searcher.reader().doc_count_all())
-            matched &= masks.live
-        matched &= self._date_mask(masks, query)
-        selected = {facet: values for facet, values in query.filters.items() if values}
-        selections = {facet: self._any_of(masks, facet, values) for facet, values in selected.items()}
-        final = matched
-        for mask in selections.values():
-            final &= mask
+            matched = to_mask(searcher.docs_for_query(text_query), searcher.reader().doc_count_all()) & masks.live
+        matched &= dates
+        final = matched & allowed
         facets, truncated = self._facets(masks, matched, selections, query)
-        hits = self._hits(searcher, text_query, final, query) if final else []
+        hits = self._hits(searcher, text_query, final, query, ranked) if final else []
         results = Results(query=query, total=final.bit_count(), hits=hits, facets=facets,
                           facets_truncated=truncated, notice=" ".join(notices) or None)
         if query.text.strip() and results.total <= 2 and text_query is not wq.NullQuery:
@@ -286,7 +290,17 @@ class SearchIndex:
                 facets[facet.name], truncated[facet.name] = [], False
         return facets, truncated
 
-    def _hits(self, searcher, text_query, final: int, query: Query) -> list[Hit]:
+    def _match_and_rank(self, searcher, text_query, allowed: int, masks: FacetMasks, limit: int):
+        """The query's matches as a mask, and the top `limit` of those the filters allow, ranked, from
+        one evaluation of the query."""
+        top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+        collector = MatchMaskCollector(collectors.TermsCollector(top),
+                                       allow=None if allowed == masks.live else set(mask_ids(allowed)),
+                                       size=searcher.reader().doc_count_all())
+        searcher.search_with_collector(text_query, collector)
+        return int.from_bytes(collector.matched, "little") & masks.live, collector.results()
+
+    def _hits(self, searcher, text_query, final: int, query: Query, ranked=None) -> list[Hit]:
         sort = query.sort
         browsing = isinstance(text_query, wq.Every)
         if browsing and sort == "relevance":
@@ -306,7 +320,7 @@ class SearchIndex:
             return [self._hit(searcher, doc, json.loads(searcher.stored_fields(doc)["record"]), terms.get(doc, []))
                     for doc in page]
         # optimize=False: whoosh 2.7.4's block-quality shortcut can loop forever (whoosh #446).
-        results = searcher.search(text_query, limit=limit, filter=allowed, terms=True, optimize=False)
+        results = ranked or searcher.search(text_query, limit=limit, filter=allowed, terms=True, optimize=False)
         hits = []
         for position in range(start, min(limit, len(results.top_n))):
             hit = results[position]
@@ -424,6 +438,25 @@ class SearchIndex:
         masks = self._facet_masks(searcher)
         return {"items": masks.live.bit_count(), "meetings": len(masks.dates),
                 "generation": self._local.generation.name}
+
+
+class MatchMaskCollector(collectors.FilterCollector):
+    """Sees every match of the query once: sets its bit in `matched` (for the total and the facet
+    counts) and passes only the documents the filters allow on to be scored and ranked. Its child
+    must not replace its matcher (`replace=0`): whoosh's replacement skips documents that cannot
+    reach the top, and their bits would be missing."""
+
+    def __init__(self, child, allow: set[int] | None, size: int) -> None:
+        super().__init__(child, allow=allow)
+        self.matched = bytearray((size >> 3) + 1)
+
+    def collect_matches(self) -> None:
+        child, allow, offset, matched = self.child, self._allow, self.offset, self.matched
+        for sub_docnum in child.matches():
+            docnum = offset + sub_docnum
+            matched[docnum >> 3] |= 1 << (docnum & 7)
+            if allow is None or docnum in allow:
+                child.collect(sub_docnum)
 
 
 class NestedPlusMinusPlugin(qparser.PlusMinusPlugin):
