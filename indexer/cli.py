@@ -163,6 +163,7 @@ def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, **fa
 def serve(index_dir: Path, host: str, port: int, threads: int) -> None:
     """Serve the web UI and JSON API with waitress (a production WSGI server, never Flask's debug server)."""
     from webui import create_app
+    from webui.searcher import keep_warm
     from webui.server import serve as serve_app
 
     from .search import IndexMissing, SearchIndex
@@ -173,5 +174,6 @@ def serve(index_dir: Path, host: str, port: int, threads: int) -> None:
         fail(str(error))
         sys.exit(1)
     app = create_app(index_dir)
+    keep_warm(app)  # facet masks and date order are built before the first request, and after each update
     click.echo(f"Serverer på http://{host}:{port}/ (indeks: {index_dir})")
     serve_app(app, host=host, port=port, threads=threads)

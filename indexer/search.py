@@ -116,6 +116,19 @@ class SearchIndex:
             local.searcher = local.searcher.refresh()
         return local.searcher
 
+    def keep_warm(self, stop: threading.Event, interval: float = 0.5) -> None:
+        """Build the facet masks and date order of every new commit or generation as soon as it
+        appears, so that no request pays for them. Runs until `stop` is set, in a thread of its own
+        (it has its own searcher, and shares the cache with the request threads)."""
+        while True:
+            try:
+                self._facet_masks(self._searcher())
+            except IndexMissing:
+                pass  # no index yet, or it cannot be opened now: the requests say so, try again later
+            if stop.wait(interval):
+                self.close()
+                return
+
     def close(self) -> None:
         searcher = getattr(self._local, "searcher", None)
         self._local.searcher = None

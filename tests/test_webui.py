@@ -501,6 +501,38 @@ def test_running_server_sees_updated_and_rebuilt_index_without_restart(tmp_path)
     assert client.get("/healthz").get_json() == {"status": "ok", "items": 34}
     assert client.get("/moeder/2017-12-04/punkt/6").status_code == 404
 
+def test_a_warm_server_builds_the_masks_of_an_update_before_any_request(tmp_path, monkeypatch) -> None:
+    import shutil
+    import time
+
+    import indexer.search
+    from indexer.build import build_index
+    from webui.searcher import get_searcher, keep_warm, stop_warming
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    build_index(corpus, tmp_path / "index")
+    app = create_app(tmp_path / "index", {"TESTING": True})
+    warmer = keep_warm(app, interval=0.02)
+    try:
+        with app.app_context():
+            search_index = get_searcher()
+        (corpus / "direktionen" / "2017-12-04.txt").unlink()  # its 10 items go
+        build_index(corpus, tmp_path / "index")
+        deadline = time.monotonic() + 20
+        while not any(masks.live.bit_count() == 34 for masks in search_index._masks.values()):
+            assert time.monotonic() < deadline, "the warmer never prepared the update"
+            time.sleep(0.02)
+        built = []
+        monkeypatch.setattr(indexer.search, "to_mask", lambda *args: built.append(args) or 0)
+        assert app.test_client().get("/api/search").get_json()["total"] == 34
+        assert built == []  # the request found everything prepared
+    finally:
+        stop_warming(app)
+        warmer.join(5)
+    assert not warmer.is_alive()
+
+
 def test_index_directory_comes_from_argument_config_environment_or_default(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("MINUTES_INDEX", raising=False)
     assert create_app(None, {}).config["INDEX_DIR"] == "var/index"

@@ -15,7 +15,7 @@ from indexer.search import IndexMissing, SearchIndex
 
 EXTENSION = "minutes_searcher"
 
-__all__ = ["IndexMissing", "get_searcher", "init_app"]
+__all__ = ["IndexMissing", "get_searcher", "init_app", "keep_warm", "stop_warming"]
 
 
 class _Holder:
@@ -23,6 +23,7 @@ class _Holder:
         self.index_dir = index_dir
         self.searcher: SearchIndex | None = None
         self.lock = threading.Lock()
+        self.stop_warming = threading.Event()
 
     def get(self) -> SearchIndex:
         searcher = self.searcher
@@ -41,3 +42,19 @@ def init_app(app: Flask, index_dir: str) -> None:
 def get_searcher() -> SearchIndex:
     """The app's SearchIndex. Raises IndexMissing while there is no index to open."""
     return current_app.extensions[EXTENSION].get()
+
+
+def keep_warm(app: Flask, interval: float = 0.5) -> threading.Thread:
+    """Start a daemon thread that prepares every new index commit before a request needs it (see
+    `SearchIndex.keep_warm`); `minutes serve` starts it. Stop it with `stop_warming(app)`."""
+    holder = app.extensions[EXTENSION]
+    with app.app_context():
+        search_index = get_searcher()  # the instance the requests use, so they share its cache
+    thread = threading.Thread(target=search_index.keep_warm, args=(holder.stop_warming, interval),
+                              name="minutes-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def stop_warming(app: Flask) -> None:
+    app.extensions[EXTENSION].stop_warming.set()
