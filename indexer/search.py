@@ -8,6 +8,7 @@ and a count is `(matches & value).bit_count()` — exact and far cheaper than gr
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import time
@@ -27,6 +28,8 @@ from .model import CASE_NUMBER
 from .facets import FACETS
 from .query import MAX_QUERY_CHARS, FacetValue, Hit, Query, Results, item_url
 from .schema import BOOSTS, FACET_FIELDS, current_generation
+
+logger = logging.getLogger(__name__)
 
 MAX_TERMS = 40
 OPEN_ATTEMPTS = 20  # re-reads of CURRENT while rebuilds swap generations under a reader
@@ -247,7 +250,9 @@ class SearchIndex:
             matched = to_mask(searcher.docs_for_query(text_query), searcher.reader().doc_count_all()) & masks.live
         matched &= dates
         final = matched & allowed
-        facets, truncated = self._facets(masks, matched, selections, query)
+        facets, truncated, failed = self._facets(masks, matched, selections, query)
+        if failed:  # reported, not hidden: an empty facet would claim there is nothing to filter by
+            notices.append(f"Afgrænsningen efter {', '.join(failed)} kunne ikke tælles og vises ikke.")
         hits = self._hits(searcher, text_query, final, query, ranked) if final else []
         results = Results(query=query, total=final.bit_count(), hits=hits, facets=facets,
                           facets_truncated=truncated, notice=" ".join(notices) or None)
@@ -278,6 +283,7 @@ class SearchIndex:
     def _facets(self, masks: FacetMasks, matched: int, selections: dict[str, int], query: Query):
         facets: dict[str, list[FacetValue]] = {}
         truncated: dict[str, bool] = {}
+        failed: list[str] = []
         for facet in FACETS:
             if facet.needs_two_values and len(masks.values[facet.name]) < 2:
                 continue  # one committee: the facet would say nothing
@@ -299,9 +305,10 @@ class SearchIndex:
                 else:
                     truncated[facet.name] = False
                 facets[facet.name] = values
-            except Exception:  # noqa: BLE001 - a facet that fails degrades, the page still works
-                facets[facet.name], truncated[facet.name] = [], False
-        return facets, truncated
+            except Exception:  # noqa: BLE001 - a facet that fails is reported, the page still works
+                logger.exception("facet %s failed", facet.name)
+                failed.append(facet.label.lower())
+        return facets, truncated, failed
 
     def _match_and_rank(self, searcher, text_query, allowed: int, masks: FacetMasks, limit: int):
         """The query's matches as a mask, and the top `limit` of those the filters allow, ranked, from

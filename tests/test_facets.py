@@ -62,3 +62,18 @@ def test_cli_search_has_a_committee_filter(index_dir) -> None:
         return result.output.splitlines()[0].split(" punkter")[0]
 
     assert (total("--committee", "Direktionen"), total("--committee", "Byrådet")) == ("44", "0")
+
+
+def test_a_facet_that_fails_is_reported_not_shown_empty(searcher, monkeypatch) -> None:
+    import dataclasses
+
+    import indexer.search
+
+    def broken(value: str) -> str:
+        raise RuntimeError("label lookup failed")
+
+    facets = tuple(dataclasses.replace(f, value_label=broken) if f.name == "centre" else f for f in FACETS)
+    monkeypatch.setattr(indexer.search, "FACETS", facets)
+    results = searcher.search(Query(text="KMD"))
+    assert (list(results.facets), results.total) == (["year", "case", "decision"], 3)
+    assert results.notice == "Afgrænsningen efter center kunne ikke tælles og vises ikke."
