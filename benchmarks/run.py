@@ -1,10 +1,7 @@
-"""Search latency of the one search API, side by side with whoosh's bare search as the reference.
-
-Builds a scaled copy of the corpus (each seed moved to many dates), then for each query measures
-in alternation, so machine noise hits both alike:
-  api  - SearchIndex.search(Query): parsing, facet counts, ranked page, snippets, suggestion
-  bare - searcher.search(compiled query, limit=10): what whoosh alone needs to rank a page
-and prints medians and the ratio api/bare. Run: `make bench` (or python benchmarks/run.py --copies 40).
+"""Search latency of the one search API on a scaled copy of the corpus (each seed moved to many dates):
+SearchIndex.search(Query) per query (parsing, facet counts, ranked page, snippets, suggestion), medians.
+A quick look while working on the service; `make bench` (benchmarks/bench.py) is the full benchmark.
+Run: python benchmarks/run.py --copies 40. `scaled_corpus` and `QUERIES` are shared with load.py.
 """
 
 from __future__ import annotations
@@ -53,23 +50,16 @@ def main() -> None:
         report = build_index(corpus, index)
         print(report.summary())
         search = SearchIndex(index)
-        searcher = search._searcher()
-        print(f"{'query':34} {'api ms':>8} {'bare ms':>8} {'ratio':>6} {'hits':>6}")
+        print(f"{'query':34} {'api ms':>8} {'hits':>6}")
         for text in QUERIES:
-            compiled, _ = search.compile_text(text, searcher)
-            api, bare = [], []
-            search.search(Query(text=text))  # warm caches (facet masks, stems)
+            search.search(Query(text=text))  # warm caches (prepared state, stems)
+            api = []
             for _ in range(args.repeat):
                 started = time.perf_counter()
                 results = search.search(Query(text=text))
                 api.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                searcher.search(compiled, limit=10, optimize=False)
-                bare.append(time.perf_counter() - started)
-            a, b = statistics.median(api) * 1000, statistics.median(bare) * 1000
-            print(f"{text or '(browse)':34} {a:8.2f} {b:8.2f} {a / b:6.1f} {results.total:6}")
+            print(f"{text or '(browse)':34} {statistics.median(api) * 1000:8.2f} {results.total:6}")
         search.close()
-
 
 if __name__ == "__main__":
     main()

@@ -1,36 +1,47 @@
-"""Danish text analysis for the index, as whoosh filters composed with `|`.
+"""Danish text analysis, ours and engine-free: every engine indexes the tokens produced here, so
+engines agree on what matches, and queries and highlighting use the same chain.
 
-The schema (analyzers included) is pickled into the index, so every class here must stay
-importable at module level. Bump ANALYSIS_VERSION whenever what these produce changes:
-`minutes index` then rebuilds the index by itself.
+An analyzer is a tokenizer followed by filters, composed with `|`; each filter does one small job on
+a stream of tokens. Bump ANALYSIS_VERSION whenever what these produce changes: `minutes index` then
+rebuilds the index by itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 import snowballstemmer
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter, Token
-from whoosh.lang.stopwords import stoplists
 
 from .model import CASE_NUMBER
+
+Mode = Literal["index", "query"]
 
 # snowballstemmer hands out PyStemmer's C implementation of the same algorithm when it is installed.
 _STEMMER = snowballstemmer.stemmer("danish")
 
-ANALYSIS_VERSION = 3  # 3: case-number tokens need the two-digit year the minutes print (was 1-2 digits)
+# 3: case-number tokens need the two-digit year the minutes print (was 1-2 digits)
+# 4: the analysis is our own chain (no longer whoosh's), and the index stores it under a new name
+ANALYSIS_VERSION = 4
 
 # Case numbers (14/32918) stay one token; words keep Danish letters and inner hyphens/apostrophes.
 TOKEN_PATTERN = rf"{CASE_NUMBER}|\w+(?:[-'’]\w+)*"
 
-# Stop words are indexed (so a phrase such as "status på revisionsberetning" matches exactly) and
-# dropped from the loose words of a query instead (indexer.search). "ikke" is no stop word here:
-# "ikke godkendt" must not match "godkendt".
-DANISH_STOPWORDS = frozenset(stoplists["da"]) - {"ikke"}
+# The Snowball project's Danish stop words. They are indexed (so a phrase such as "status på
+# revisionsberetning" matches exactly) and dropped from the loose words of a query instead
+# (indexer.querytext). "ikke" is no stop word here: "ikke godkendt" must not match "godkendt".
+DANISH_STOPWORDS = frozenset("""
+    ad af alle alt anden at blev blive bliver da de dem den denne der deres det dette dig din disse dog du
+    efter eller en end er et for fra ham han hans har havde have hende hendes her hos hun hvad hvis hvor i
+    ind jeg jer jo kunne man mange med meget men mig min mine mit mod ned noget nogle nu når og også om op
+    os over på selv sig sin sine sit skal skulle som sådan thi til ud under var vi vil ville vor være været
+""".split())
 
 FOLDING = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "é": "e", "è": "e",
-                        "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+                         "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
 
 @lru_cache(maxsize=None)
@@ -44,17 +55,96 @@ def fold(text: str) -> str:
     return text.translate(FOLDING)
 
 
+@dataclass(slots=True)
+class Token:
+    text: str
+    position: int  # word position; tokens added at the same position are alternatives of one word
+    start: int  # character offsets into the analysed text
+    end: int
+
+
+class Filter:
+    """One step of an analysis: tokens in, tokens out."""
+
+    def __call__(self, tokens: Iterator[Token], mode: Mode) -> Iterator[Token]:
+        raise NotImplementedError
+
+
+class Analyzer:
+    """A tokenizer and the filters after it, in order."""
+
+    MAX_CACHED_WORDS = 500_000
+
+    def __init__(self, tokenizer: RegexTokenizer, filters: tuple[Filter, ...] = ()) -> None:
+        self.tokenizer = tokenizer
+        self.filters = filters
+        self._index_forms: dict[str, tuple[tuple[str, int, int], ...]] = {}
+
+    def __or__(self, other: Filter) -> Analyzer:
+        return Analyzer(self.tokenizer, self.filters + (other,))
+
+    def __call__(self, text: str, mode: Mode = "index") -> Iterator[Token]:
+        return self._filter(self.tokenizer.tokens(text), mode)
+
+    def _filter(self, tokens: Iterator[Token], mode: Mode) -> Iterator[Token]:
+        for step in self.filters:
+            tokens = step(tokens, mode)
+        return tokens
+
+    def terms(self, text: str, mode: Mode = "index") -> list[str]:
+        return [token.text for token in self(text, mode)]
+
+    def index_tokens(self, text: str) -> Iterator[Token]:
+        """Exactly `self(text, "index")`, faster: every filter works on one word at a time, so the
+        filtered forms of each distinct word are computed once and reused (minutes repeat their
+        vocabulary heavily). Indexing and highlighting both go through here."""
+        index_forms = self.index_forms
+        for position, match in enumerate(self.tokenizer.regex.finditer(text)):
+            start = match.start()
+            for term, term_start, term_end in index_forms(match.group()):
+                yield Token(term, position, start + term_start, start + term_end)
+
+    def index_forms(self, word: str) -> tuple[tuple[str, int, int], ...]:
+        """The index terms of one word as the tokenizer cuts it, with their offsets in the word."""
+        forms = self._index_forms.get(word)
+        if forms is None:
+            if len(self._index_forms) >= self.MAX_CACHED_WORDS:
+                self._index_forms.clear()
+            forms = self._index_forms[word] = tuple(
+                (token.text, token.start, token.end)
+                for token in self._filter(iter((Token(word, 0, 0, len(word)),)), "index"))
+        return forms
+
+
+class RegexTokenizer:
+    def __init__(self, pattern: str) -> None:
+        self.regex = re.compile(pattern)
+
+    def tokens(self, text: str) -> Iterator[Token]:
+        for position, match in enumerate(self.regex.finditer(text)):
+            yield Token(match.group(), position, match.start(), match.end())
+
+    def __or__(self, other: Filter) -> Analyzer:
+        return Analyzer(self, (other,))
+
+
+class LowercaseFilter(Filter):
+    def __call__(self, tokens: Iterator[Token], mode: Mode) -> Iterator[Token]:
+        for token in tokens:
+            token.text = token.text.lower()
+            yield token
+
+
 class PossessiveFilter(Filter):
     """KMD's -> kmd, BAC’s -> bac."""
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            text = t.text
+    def __call__(self, tokens: Iterator[Token], mode: Mode) -> Iterator[Token]:
+        for token in tokens:
+            text = token.text
             if len(text) > 2 and text[-2] in "'’" and text[-1] == "s":
-                t.text = text[:-2]
-                if t.chars:
-                    t.endchar -= 2
-            yield t
+                token.text = text[:-2]
+                token.end -= 2
+            yield token
 
 
 class CompoundFilter(Filter):
@@ -62,20 +152,16 @@ class CompoundFilter(Filter):
     `promillepuljen` finds IT-promillepuljen. Queries keep the whole compound only, so that
     `hr-strategi` asks for the compound, not for "hr" and "strategi" anywhere."""
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            # Read the token before yielding it: filters downstream rewrite the shared object.
-            whole, start = t.text, t.startchar if t.chars else 0
-            yield t
-            if "-" not in whole or t.mode == "query":
+    def __call__(self, tokens: Iterator[Token], mode: Mode) -> Iterator[Token]:
+        for token in tokens:
+            whole, start = token.text, token.start  # read first: filters downstream rewrite the token
+            yield token
+            if "-" not in whole or mode == "query":
                 continue
             offset = 0
             for part in whole.split("-"):
                 if part and part not in DANISH_STOPWORDS:
-                    t.text = part
-                    if t.chars:
-                        t.startchar, t.endchar = start + offset, start + offset + len(part)
-                    yield t
+                    yield Token(part, token.position, start + offset, start + offset + len(part))
                 offset += len(part) + 1
 
 
@@ -83,35 +169,51 @@ class DanishStemFilter(Filter):
     """Snowball stem; when indexing, also the folded forms (æ->ae, ø->oe, å->aa) at the same
     position, so that `raadhuset` and `oekonomiopfoelgning` find rådhuset and Økonomiopfølgning."""
 
-    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
-        for t in tokens:
-            word = t.text
-            if t.mode == "query" and not t.removestops:
-                # whoosh analyses the text of a prefix/wildcard query with removestops=False:
-                # a prefix is matched as typed ("revisionsberet*"), never stemmed.
-                yield t
-                continue
+    def __call__(self, tokens: Iterator[Token], mode: Mode) -> Iterator[Token]:
+        for token in tokens:
+            word = token.text
             stemmed = stem(word)
-            t.text = stemmed
-            yield t
-            if t.mode == "query":
+            token.text = stemmed
+            yield token
+            if mode == "query":
                 continue
             folded_stem = fold(stemmed)
             if folded_stem != stemmed:
-                t.text = folded_stem
-                yield t
+                yield Token(folded_stem, token.position, token.start, token.end)
             stem_of_folded = stem(fold(word))
             if stem_of_folded not in (stemmed, folded_stem):
-                t.text = stem_of_folded
-                yield t
+                yield Token(stem_of_folded, token.position, token.start, token.end)
 
 
-def danish_analyzer():
+class StopFilter(Filter):
+    """Drops stop words and words shorter than `minsize`."""
+
+    def __init__(self, stoplist: Iterable[str], minsize: int) -> None:
+        self.stoplist = frozenset(stoplist)
+        self.minsize = minsize
+
+    def __call__(self, tokens: Iterator[Token], mode: Mode) -> Iterator[Token]:
+        for token in tokens:
+            if len(token.text) >= self.minsize and token.text not in self.stoplist:
+                yield token
+
+
+def danish_analyzer() -> Analyzer:
     """Full-text analysis: tokens, lowercase, possessives, compounds, stems, folding."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | PossessiveFilter() | CompoundFilter() | DanishStemFilter()
+    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | PossessiveFilter() | CompoundFilter()
+            | DanishStemFilter())
 
 
-def vocabulary_analyzer():
+def vocabulary_analyzer() -> Analyzer:
     """Unstemmed words, the vocabulary "Mente du ...?" suggestions are drawn from."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | PossessiveFilter() | StopFilter(
-        stoplist=DANISH_STOPWORDS, minsize=3)
+    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | PossessiveFilter()
+            | StopFilter(DANISH_STOPWORDS, minsize=3))
+
+
+FULL_TEXT = danish_analyzer()
+VOCABULARY = vocabulary_analyzer()
+
+
+def query_terms(word: str) -> list[str]:
+    """The index terms a word of a query asks for (stemmed, not folded: folded forms are indexed)."""
+    return FULL_TEXT.terms(word, "query")

@@ -1,7 +1,7 @@
 """Writes the index: it mirrors a corpus folder of minutes files (the only module that writes).
 
 Unchanged files (same content hash) are skipped, changed files' items replaced, items of files no
-longer in the folder removed. Every change lands in one whoosh commit, which is atomic; a full
+longer in the folder removed. Every change lands in one engine commit, which is atomic; a full
 rebuild (asked for, or because the analysis changed) is written to a new generation directory
 and published by swapping the CURRENT pointer. A crash at any point leaves the previous index whole.
 """
@@ -13,7 +13,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import shutil
 import stat
 import time
@@ -22,18 +21,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.index import LockError, clean_files
-
 from .analysis import ANALYSIS_VERSION
+from .engine import Engine, IndexBusy
+from .engines import DEFAULT_ENGINE, get_engine
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
-from .schema import POINTER, current_generation, make_schema, read_pointer, write_pointer
+from .schema import POINTER, current_generation, read_pointer, write_pointer
 
-
-class IndexBusy(RuntimeError):
-    """Another `minutes index` holds the index."""
+__all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]
 
 
 class IndexWriteError(RuntimeError):
@@ -71,7 +67,8 @@ def section_anchors(item: AgendaItem) -> list[str]:
 
 
 def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) -> dict:
-    """One whoosh document per agenda item, with everything serving needs stored in `record`."""
+    """One document per agenda item (fields: `indexer.engine`), with everything serving needs stored
+    in `record`."""
     record = item_to_dict(item)
     full_text_parts, position = [], 0
     for section, anchor in zip(record["sections"], section_anchors(item)):
@@ -205,46 +202,38 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
            report: BuildReport) -> None:
     generation = current_generation(index_dir)
     pointer = read_pointer(index_dir) or {}
-    full = rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
+    engine = get_engine(DEFAULT_ENGINE)
+    full = (rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
+            or pointer.get("engine", DEFAULT_ENGINE) != engine.name)
     report.rebuilt = full
     if full:
         generation = index_dir / f"gen-{time.time_ns()}"
     try:
         if full:
             generation.mkdir()
-            ix = whoosh_index.create_in(str(generation), make_schema())
+            writer = engine.create(generation)
             indexed: dict[str, tuple[str, str]] = {}
         else:
-            ix = whoosh_index.open_dir(str(generation))
-            indexed = indexed_sources(ix)
+            writer = engine.writer(generation)
+            indexed = writer.indexed_sources()
         try:
             documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb)
             if full or documents or deletions:
-                commit(ix, documents, deletions, optimize=full)
-            with ix.searcher() as searcher:
-                report.items = searcher.doc_count()
+                writer.commit(documents, deletions, optimize=full)
+            report.items = writer.count()
         finally:
-            ix.close()
+            writer.close()
         if full:
-            write_pointer(index_dir, generation.name)
+            write_pointer(index_dir, generation.name, engine.name)
     except BaseException:
         # Give the space back at once: a new generation goes whole, an update's partial segment
         # files go (the last committed table of contents never names them).
         if full:
             shutil.rmtree(generation, ignore_errors=True)
         else:
-            remove_uncommitted_files(generation)
+            engine.remove_uncommitted_files(generation)
         raise
     remove_stale_generations(index_dir)
-
-
-def indexed_sources(ix) -> dict[str, tuple[str, str]]:
-    """source file -> (content hash, meeting id) for what the index holds now."""
-    sources = {}
-    with ix.searcher() as searcher:
-        for fields in searcher.all_stored_fields():
-            sources[fields["source"]] = (fields["source_hash"], fields["meeting_id"])
-    return sources
 
 
 def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: BuildReport,
@@ -302,28 +291,6 @@ def progress_bar(pairs, enabled: bool):
     return tqdm(list(pairs), desc="Indekserer", unit="fil", leave=False)
 
 
-def commit(ix, documents: list[tuple[str, list[dict]]], deletions: list[str], optimize: bool) -> None:
-    try:
-        writer = ix.writer(timeout=5.0, limitmb=256)
-    except LockError:
-        raise IndexBusy("the index is locked by another writer") from None
-    try:
-        for source in deletions:
-            writer.delete_by_term("source", source)
-        for source, docs in documents:
-            writer.delete_by_term("source", source)
-            for doc in docs:
-                writer.add_document(**doc)
-        writer.commit(optimize=optimize)
-    except BaseException:
-        try:
-            writer.cancel()
-        except Exception:  # noqa: BLE001 - what failed the commit (a full disk) can fail the cancel too
-            if writer.writelock is not None:
-                writer.writelock.release()
-        raise
-
-
 def remove_stale_generations(index_dir: Path) -> None:
     """Generations no longer current: replaced by a rebuild, or left by a crashed one. A reader that
     read CURRENT just before the swap finds its generation gone and reads CURRENT again."""
@@ -333,30 +300,6 @@ def remove_stale_generations(index_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-TEMPORARY_TOC = re.compile(r"^_MAIN_\d+\.toc\..+$")  # whoosh writes the TOC under this name, then renames
-
-
-def remove_uncommitted_files(generation: Path) -> None:
-    """Files in a generation that its last committed table of contents does not name: segment files
-    and temporary files of a commit that was killed or failed. whoosh removes what its own commits
-    replace, but not these."""
-    if not generation.is_dir():
-        return
-    shutil.rmtree(generation / "MAIN.tmp", ignore_errors=True)  # the writer's temporary storage
-    for path in generation.iterdir():
-        if TEMPORARY_TOC.match(path.name):
-            path.unlink(missing_ok=True)
-    try:
-        ix = whoosh_index.open_dir(str(generation))
-    except Exception:  # noqa: BLE001 - no committed TOC at all: nothing here is worth keeping
-        return
-    try:
-        toc = ix._read_toc()
-        clean_files(ix.storage, ix.indexname, toc.generation, toc.segments)
-    finally:
-        ix.close()
-
-
 def remove_leftovers(index_dir: Path) -> None:
     """What a killed or failed run left: stray generations, a half-written pointer, uncommitted files."""
     for path in index_dir.glob(f".{POINTER}.*"):
@@ -364,4 +307,5 @@ def remove_leftovers(index_dir: Path) -> None:
     remove_stale_generations(index_dir)
     generation = current_generation(index_dir)
     if generation is not None:
-        remove_uncommitted_files(generation)
+        engine: Engine = get_engine((read_pointer(index_dir) or {}).get("engine", DEFAULT_ENGINE))
+        engine.remove_uncommitted_files(generation)

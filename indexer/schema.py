@@ -1,8 +1,9 @@
-"""The whoosh schema and the on-disk layout shared by `build` (writer) and `search` (reader).
+"""The on-disk layout of an index directory, shared by `build` (writer) and `search` (reader).
 
 Layout of an index directory:
-    CURRENT          JSON pointer {"generation": "gen-...", "analysis_version": N}, replaced atomically
-    gen-<stamp>/     a whoosh index; incremental runs commit into it (whoosh commits are atomic),
+    CURRENT          JSON pointer {"generation": "gen-...", "analysis_version": N, "engine": "whoosh"},
+                     replaced atomically
+    gen-<stamp>/     an index of that engine; incremental runs commit into it (commits are atomic),
                      a full rebuild writes a new generation and then swaps CURRENT.
 """
 
@@ -12,48 +13,13 @@ import json
 import os
 from pathlib import Path
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-
-from .analysis import ANALYSIS_VERSION, danish_analyzer, vocabulary_analyzer
+from .analysis import ANALYSIS_VERSION
 from .facets import FACETS
 
 POINTER = "CURRENT"
 
-# Query-time field boosts for BM25F: a word in the title says most about an item, then the decision.
-BOOSTS = {"title": 4.0, "decision": 2.5, "attachments": 1.5, "text": 1.0}
-
 # Facet fields (comma-separated keywords, one term per value), declared in facets.py.
 FACET_FIELDS = {facet.name: facet.field for facet in FACETS}
-
-
-def make_schema() -> Schema:
-    def text() -> TEXT:
-        return TEXT(analyzer=danish_analyzer(), stored=True, chars=True)
-
-    def keywords() -> KEYWORD:
-        return KEYWORD(stored=True, commas=True, scorable=False, lowercase=False)
-
-    return Schema(
-        id=ID(stored=True, unique=True),
-        meeting_id=ID(stored=True),
-        source=ID(stored=True),
-        source_hash=ID(stored=True),
-        committee=keywords(),
-        date=ID(stored=True, sortable=True),
-        year=keywords(),
-        number=NUMERIC(stored=True, sortable=True),
-        case=keywords(),
-        closed=ID(stored=True),
-        decision_types=keywords(),
-        centres=keywords(),
-        proposers=keywords(),
-        title=text(),
-        decision=text(),
-        attachments=text(),
-        text=text(),
-        vocabulary=TEXT(analyzer=vocabulary_analyzer(), phrase=False),
-        record=STORED(),  # the whole item and its meeting as JSON: serving never reads the corpus
-    )
 
 
 def read_pointer(index_dir: Path) -> dict | None:
@@ -63,12 +29,13 @@ def read_pointer(index_dir: Path) -> dict | None:
         return None
 
 
-def write_pointer(index_dir: Path, generation: str) -> None:
+def write_pointer(index_dir: Path, generation: str, engine: str = "whoosh") -> None:
     """Swap CURRENT atomically: readers see the old generation or the new one, never neither."""
     index_dir = Path(index_dir)
     temporary = index_dir / f".{POINTER}.{os.getpid()}"
     try:
-        temporary.write_text(json.dumps({"generation": generation, "analysis_version": ANALYSIS_VERSION}),
+        temporary.write_text(json.dumps({"generation": generation, "analysis_version": ANALYSIS_VERSION,
+                                         "engine": engine}),
                              encoding="utf-8")
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())

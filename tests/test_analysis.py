@@ -6,7 +6,7 @@ from indexer.analysis import danish_analyzer, fold, stem
 
 
 def index_terms(text: str) -> list[tuple[str, int]]:
-    return [(t.text, t.pos) for t in danish_analyzer()(text, positions=True)]
+    return [(t.text, t.position) for t in danish_analyzer()(text)]
 
 
 def query_terms(text: str) -> list[str]:
@@ -48,6 +48,19 @@ def test_stop_words_are_indexed_so_phrases_stay_exact() -> None:
 
 def test_character_offsets_point_at_the_original_text() -> None:
     text = "Se IT-promillepuljen"
-    spans = {(t.text, text[t.startchar:t.endchar]) for t in danish_analyzer()(text, chars=True)}
+    spans = {(t.text, text[t.start:t.end]) for t in danish_analyzer()(text)}
     assert spans == {("se", "Se"), ("it-promillepulj", "IT-promillepuljen"), ("it", "IT"),
                      ("promillepulj", "promillepuljen")}
+
+
+def test_the_cached_index_path_gives_exactly_the_chain_s_tokens() -> None:
+    from pathlib import Path
+
+    from indexer.analysis import vocabulary_analyzer
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "direktionen"
+    for analyzer in (danish_analyzer(), vocabulary_analyzer()):
+        for path in sorted(corpus.glob("*.txt")):
+            text = path.read_text(encoding="utf-8-sig", errors="replace")
+            assert list(analyzer.index_tokens(text)) == list(analyzer(text)), path.name
+            assert list(analyzer.index_tokens(text)) == list(analyzer(text)), path.name  # from the cache

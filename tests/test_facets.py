@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from indexer.cli import main
 from indexer.facets import FACETS, FACETS_BY_NAME, QueryError
 from indexer.query import Query
-from indexer.schema import FACET_FIELDS, make_schema
+from indexer.engines.whoosh import make_schema
+from indexer.schema import FACET_FIELDS
 from webui.openapi import openapi_document
 from webui.state import FACET_NAMES, PARAMS
 

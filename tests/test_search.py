@@ -289,14 +289,6 @@ def test_meetings_overview_is_newest_first_with_item_counts(searcher) -> None:
     ]
 
 
-def test_bitmasks_round_trip_document_numbers() -> None:
-    from indexer.search import mask_ids, to_mask
-
-    numbers = [0, 7, 8, 63, 64, 1000]
-    assert list(mask_ids(to_mask(numbers, 1001))) == numbers
-    assert list(mask_ids(0)) == []
-
-
 @pytest.mark.parametrize("number", [0, -1, 11, 2**31, 10**20])
 def test_unknown_item_numbers_are_none(searcher, number) -> None:
     assert searcher.item("2016-11-30", number) is None

@@ -520,11 +520,11 @@ def test_a_warm_server_builds_the_masks_of_an_update_before_any_request(tmp_path
         (corpus / "direktionen" / "2017-12-04.txt").unlink()  # its 10 items go
         build_index(corpus, tmp_path / "index")
         deadline = time.monotonic() + 20
-        while not any(masks.live.bit_count() == 34 for masks in search_index._masks.values()):
+        while not any(len(state.live) == 34 for state in search_index._prepared.values()):
             assert time.monotonic() < deadline, "the warmer never prepared the update"
             time.sleep(0.02)
         built = []
-        monkeypatch.setattr(indexer.search, "to_mask", lambda *args: built.append(args) or 0)
+        monkeypatch.setattr(indexer.search, "prepare", lambda *args: built.append(args))
         assert app.test_client().get("/api/search").get_json()["total"] == 34
         assert built == []  # the request found everything prepared
     finally:

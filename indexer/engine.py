@@ -1,0 +1,66 @@
+"""The engine seam: what the search service and the index builder need from a search engine.
+
+An engine stores documents (dicts made by `indexer.build.item_document`), indexing the text fields
+with our own Danish analysis (`indexer.analysis`), and answers questions about one committed state
+of the index (a `Snapshot`) in document ids and bitmaps (pyroaring). Everything else (query text,
+facets, ranking pages by date, highlighting, suggestions, record lookups) is engine-free and lives
+once, in `indexer.search` and the modules it uses. Engines live in `indexer.engines`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from pathlib import Path
+from typing import Protocol
+
+from pyroaring import BitMap
+
+from .querytext import Node
+
+# Documents are dicts with these fields (all values str, `number` an int):
+#   id, meeting_id, source, source_hash, committee, date, year, number, case, closed, decision_types,
+#   centres, proposers (comma-separated keywords), title, decision, attachments, text (full text),
+#   vocabulary (words for suggestions), record (the item as JSON: everything serving shows).
+KEYWORD_FIELDS = ("id", "meeting_id", "source", "source_hash", "committee", "date", "year", "case", "closed",
+                  "decision_types", "centres", "proposers")
+
+
+class IndexBusy(RuntimeError):
+    """Another `minutes index` holds the index."""
+
+
+class Snapshot(Protocol):
+    """One committed state of an index, read-only, used by one thread at a time."""
+
+    version: Hashable  # two snapshots with equal versions hold the same documents under the same ids
+
+    def up_to_date(self) -> bool: ...
+    def refresh(self) -> Snapshot: ...
+    def close(self) -> None: ...
+    def live(self) -> BitMap: ...  # the ids of the documents in this state
+    def keyword_values(self, field: str) -> dict[str, BitMap]: ...  # value -> ids (may include deleted)
+    def numbers(self, ids: Iterable[int]) -> list[int]: ...  # the item numbers of these documents
+    def match(self, tree: Node) -> BitMap: ...  # every id matching the tree (may include deleted)
+    def rank(self, tree: Node, allowed: BitMap | None, limit: int) -> tuple[BitMap, list[int]]:
+        """Every id matching, and the best `limit` of those in `allowed` (None: all), best first."""
+        ...
+    def record(self, doc: int) -> dict: ...
+    def vocabulary(self) -> dict[str, int]: ...  # suggestion words -> how often they occur
+
+
+class Writer(Protocol):
+    def indexed_sources(self) -> dict[str, tuple[str, str]]: ...  # source -> (content hash, meeting id)
+    def commit(self, documents: list[tuple[str, list[dict]]], deletions: list[str], optimize: bool) -> None:
+        """Replace the documents of each source and delete those of `deletions`, atomically."""
+        ...
+    def count(self) -> int: ...
+    def close(self) -> None: ...
+
+
+class Engine(Protocol):
+    name: str
+
+    def create(self, generation: Path) -> Writer: ...  # a new, empty index in this directory
+    def writer(self, generation: Path) -> Writer: ...
+    def open(self, generation: Path) -> Snapshot: ...  # raises if the directory holds no readable index
+    def remove_uncommitted_files(self, generation: Path) -> None: ...
