@@ -170,8 +170,9 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
 
 
 def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progress: bool = False,
-                max_file_mb: float = DEFAULT_MAX_FILE_MB) -> BuildReport:
-    """Bring the index at `index_dir` in line with the files under `corpus_dir`.
+                max_file_mb: float = DEFAULT_MAX_FILE_MB, engine: str = DEFAULT_ENGINE) -> BuildReport:
+    """Bring the index at `index_dir` in line with the files under `corpus_dir`, in `engine`
+    (`indexer.engines`; an index of another engine is rebuilt).
 
     Raises FileNotFoundError (no corpus), IndexBusy (another run holds the index) or IndexWriteError
     (the index cannot be written; the previous index is left as it was, and so is the disk)."""
@@ -184,7 +185,7 @@ def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progre
         index_dir.mkdir(parents=True, exist_ok=True)
         with builder_lock(index_dir):
             remove_leftovers(index_dir)  # of a run that was killed or failed
-            _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report)
+            _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report, get_engine(engine))
     except OSError as error:
         raise IndexWriteError(f"{index_dir}: cannot write the index: {describe(error)}; "
                               "the index is unchanged") from error
@@ -199,10 +200,9 @@ def describe(error: OSError) -> str:
 
 
 def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max_file_mb: float,
-           report: BuildReport) -> None:
+           report: BuildReport, engine: Engine) -> None:
     generation = current_generation(index_dir)
     pointer = read_pointer(index_dir) or {}
-    engine = get_engine(DEFAULT_ENGINE)
     full = (rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
             or pointer.get("engine", DEFAULT_ENGINE) != engine.name)
     report.rebuilt = full

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import settings
 
 from indexer.build import build_index
+from indexer.engines import ENGINES
 from indexer.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,10 +23,16 @@ settings.register_profile("fuzz", derandomize=False, database=None, deadline=Non
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
+# The search and web tests are the contract every engine meets: each runs once per engine.
+@pytest.fixture(scope="session", params=sorted(ENGINES))
+def engine(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("index")
-    report = build_index(CORPUS, path)
+def index_dir(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    path = tmp_path_factory.mktemp(f"index-{engine}")
+    report = build_index(CORPUS, path, engine=engine)
     assert report.failed == []
     return path
 
