@@ -104,6 +104,11 @@ class Analyzer:
             for term, term_start, term_end in index_forms(match.group()):
                 yield Token(term, position, start + term_start, start + term_end)
 
+    def distinct_terms(self, text: str) -> set[str]:
+        """The index terms of `text`, each once."""
+        index_forms = self.index_forms
+        return {term for word in set(self.tokenizer.regex.findall(text)) for term, _start, _end in index_forms(word)}
+
     def index_forms(self, word: str) -> tuple[tuple[str, int, int], ...]:
         """The index terms of one word as the tokenizer cuts it, with their offsets in the word."""
         forms = self._index_forms.get(word)

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import ANALYSIS_VERSION
+from .analysis import ANALYSIS_VERSION, VOCABULARY
 from .engine import Engine, IndexBusy
 from .engines import DEFAULT_ENGINE, get_engine
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
@@ -101,7 +101,8 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
         "decision": item.decision.text,
         "attachments": "\n".join(item.attachments),
         "text": full_text,
-        "vocabulary": "\n".join([item.title, full_text]),
+        # Each word once: suggestions need to know which words occur, not where.
+        "vocabulary": " ".join(sorted(VOCABULARY.distinct_terms(f"{item.title}\n{full_text}"))),
         "record": json.dumps(record, ensure_ascii=False),
     }
 

@@ -39,9 +39,12 @@ CENTRES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
 _LETTER = r"[0-9A-Za-zÆØÅæøåÄÖÜäöüÉé]"
 
 
-def _build_patterns() -> list[tuple[str, re.Pattern[str]]]:
+def _build_patterns() -> list[tuple[str, tuple[str, ...], re.Pattern[str]]]:
     patterns = []
     for code, (_name, acronyms, full_names) in CENTRES.items():
+        # A name can only match where its lower-case spelling occurs: a substring test (fast) comes
+        # first, the regular expression (slow: its look-behind defeats the literal scan) only then.
+        needles = tuple(sorted({name.lower() for name in (code, *acronyms, *full_names)}))
         alternatives = []
         for acronym in (code, *acronyms):
             if acronym.isupper():
@@ -49,7 +52,7 @@ def _build_patterns() -> list[tuple[str, re.Pattern[str]]]:
         for full in full_names:
             alternatives.append(f"{re.escape(full)}s?")
         pattern = rf"(?<!{_LETTER})(?:{'|'.join(alternatives)})(?!{_LETTER})"
-        patterns.append((code, re.compile(pattern, re.IGNORECASE)))
+        patterns.append((code, needles, re.compile(pattern, re.IGNORECASE)))
     return patterns
 
 
@@ -58,7 +61,9 @@ _PATTERNS = _build_patterns()
 
 def find_centres(text: str) -> list[str]:
     """Codes of the centres named in `text`, in the table's order."""
-    return [code for code, pattern in _PATTERNS if pattern.search(text)]
+    lowered = text.lower()
+    return [code for code, needles, pattern in _PATTERNS
+            if any(needle in lowered for needle in needles) and pattern.search(text)]
 
 
 def centre_name(code: str) -> str:

@@ -20,7 +20,7 @@ from .querytext import Node
 # Documents are dicts with these fields (all values str, `number` an int):
 #   id, meeting_id, source, source_hash, committee, date, year, number, case, closed, decision_types,
 #   centres, proposers (comma-separated keywords), title, decision, attachments, text (full text),
-#   vocabulary (words for suggestions), record (the item as JSON: everything serving shows).
+#   vocabulary (the item's distinct words for suggestions, space-separated), record (the item as JSON: everything serving shows).
 KEYWORD_FIELDS = ("id", "meeting_id", "source", "source_hash", "committee", "date", "year", "case", "closed",
                   "decision_types", "centres", "proposers")
 
@@ -45,7 +45,7 @@ class Snapshot(Protocol):
         """Every id matching, and the best `limit` of those in `allowed` (None: all), best first."""
         ...
     def record(self, doc: int) -> dict: ...
-    def vocabulary(self) -> dict[str, int]: ...  # suggestion words -> how often they occur
+    def vocabulary(self) -> dict[str, int]: ...  # suggestion words -> the number of items with the word
 
 
 class Writer(Protocol):

@@ -20,15 +20,16 @@ from whoosh import collectors
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Analyzer, Token
+from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.structfile import BufferFile
 from whoosh.index import LockError, clean_files
 
 from .. import querytext as qt
-from ..analysis import FULL_TEXT, VOCABULARY
+from ..analysis import FULL_TEXT
 from ..engine import IndexBusy
 
-ANALYZERS = {"full-text": FULL_TEXT, "vocabulary": VOCABULARY}
+ANALYZERS = {"full-text": FULL_TEXT}
 
 
 class OurAnalysis(Analyzer):
@@ -45,18 +46,24 @@ class OurAnalysis(Analyzer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        token = Token(positions, chars, removestops=removestops, mode=mode, boost=1.0, stopped=False, **kwargs)
         analyzer = ANALYZERS[self.name]
-        ours_tokens = analyzer(value, "query") if mode == "query" else analyzer.index_tokens(value)
-        for ours in ours_tokens:
-            token.text = ours.text
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = start_pos + ours.position
-            if chars:
-                token.startchar, token.endchar = start_char + ours.start, start_char + ours.end
-            yield token
+        if mode == "query":
+            for ours in analyzer(value, "query"):
+                token.text, token.pos, token.startchar, token.endchar = ours.text, ours.position, ours.start, ours.end
+                yield token
+            return
+        # Indexing, the hot path: each word's forms come from the analyzer's cache (`index_tokens`).
+        index_forms = analyzer.index_forms
+        for position, match in enumerate(analyzer.tokenizer.regex.finditer(value)):
+            start = match.start()
+            for term, term_start, term_end in index_forms(match.group()):
+                token.text = term
+                if positions:
+                    token.pos = start_pos + position
+                if chars:
+                    token.startchar, token.endchar = start_char + start + term_start, start_char + start + term_end
+                yield token
 
 
 def make_schema() -> Schema:
@@ -84,7 +91,7 @@ def make_schema() -> Schema:
         decision=text(),
         attachments=text(),
         text=text(),
-        vocabulary=TEXT(analyzer=OurAnalysis("vocabulary"), phrase=False),
+        vocabulary=KEYWORD(stored=False, scorable=False, lowercase=False),  # already our words, once each
         record=STORED(),  # the whole item and its meeting as JSON: serving never reads the corpus
     )
 
@@ -139,6 +146,23 @@ class ViewBufferFile(BufferFile):
 
 
 whoosh.filedb.compound.BufferFile = ViewBufferFile  # CompoundStorage.open_file looks the name up here
+
+
+# -- speed ------------------------------------------------------------------------------------------
+
+def _cached_length_reader(self, fieldname, column):
+    """whoosh caches the field-length reader of a field, but not that a field has none (keyword fields
+    such as the vocabulary): writing each of their postings asked the file system again, 40 % of
+    all postings of a build. This caches the answer either way."""
+    try:
+        return self._readers[fieldname]
+    except KeyError:
+        reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+        self._readers[fieldname] = reader
+        return reader
+
+
+W3PerDocReader._cached_reader = _cached_length_reader
 
 
 # -- queries ----------------------------------------------------------------------------------------
@@ -241,7 +265,7 @@ class WhooshSnapshot:
 
     def vocabulary(self) -> dict[str, int]:
         reader = self.searcher.reader()
-        return {term.decode("utf-8"): int(info.weight()) for term, info in reader.iter_field("vocabulary")}
+        return {term.decode("utf-8"): info.doc_frequency() for term, info in reader.iter_field("vocabulary")}
 
 
 # -- writing ----------------------------------------------------------------------------------------
