@@ -17,6 +17,7 @@ import shutil
 import stat
 import time
 from collections.abc import Iterator
+from itertools import chain
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,8 +220,9 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
             indexed = writer.indexed_sources()
         try:
             documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb)
-            if full or documents or deletions:
-                writer.commit(documents, deletions, optimize=full)
+            first = next(documents, None)  # files are parsed while the engine indexes: one in memory at a time
+            if full or first is not None or deletions:
+                writer.commit(chain([first] if first else [], documents), deletions, optimize=full)
             report.items = writer.count()
         finally:
             writer.close()
@@ -239,7 +241,9 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
 
 def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: BuildReport,
                  progress: bool, max_file_mb: float = DEFAULT_MAX_FILE_MB
-                 ) -> tuple[list[tuple[str, list[dict]]], list[str]]:
+                 ) -> tuple[Iterator[tuple[str, list[dict]]], list[str]]:
+    """The sources to delete, and the documents of new and changed files, made as they are read
+    (the report is complete once they have all been read)."""
     scan = scan_corpus(corpus_dir)
     files = scan.files
     report.failed.extend(scan.problems)
@@ -247,7 +251,11 @@ def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: 
     report.removed = len(deletions)
     # Meetings that stay in the index: a file repeating one of them is refused.
     owners = {meeting_id: source for source, (_h, meeting_id) in indexed.items() if source in files}
-    documents: list[tuple[str, list[dict]]] = []
+    return _read_changes(files, indexed, owners, report, progress, max_file_mb), deletions
+
+
+def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], owners: dict[str, str],
+                  report: BuildReport, progress: bool, max_file_mb: float) -> Iterator[tuple[str, list[dict]]]:
     for source, path in progress_bar(files.items(), progress):
         try:
             size = path.stat().st_size
@@ -279,9 +287,8 @@ def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: 
             report.changed += 1
         else:
             report.new += 1
-        documents.append((source, [item_document(meeting, item, source, digest) for item in meeting.items]))
+        yield source, [item_document(meeting, item, source, digest) for item in meeting.items]
     report.failed.sort()
-    return documents, deletions
 
 
 def progress_bar(pairs, enabled: bool):

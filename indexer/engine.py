@@ -50,7 +50,7 @@ class Snapshot(Protocol):
 
 class Writer(Protocol):
     def indexed_sources(self) -> dict[str, tuple[str, str]]: ...  # source -> (content hash, meeting id)
-    def commit(self, documents: list[tuple[str, list[dict]]], deletions: list[str], optimize: bool) -> None:
+    def commit(self, documents: Iterable[tuple[str, list[dict]]], deletions: list[str], optimize: bool) -> None:
         """Replace the documents of each source and delete those of `deletions`, atomically."""
         ...
     def count(self) -> int: ...
