@@ -28,6 +28,7 @@ from .engines import DEFAULT_ENGINE, get_engine
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
+from .prepared import prepared_path, save_prepared
 from .schema import POINTER, current_generation, read_pointer, write_pointer
 
 __all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]
@@ -226,6 +227,7 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
             report.items = writer.count()
         finally:
             writer.close()
+        save_prepared_state(engine, generation)
         if full:
             write_pointer(index_dir, generation.name, engine.name)
     except BaseException:
@@ -237,6 +239,16 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
             engine.remove_uncommitted_files(generation)
         raise
     remove_stale_generations(index_dir)
+
+
+def save_prepared_state(engine: Engine, generation: Path) -> None:
+    """What searches need of the new state, prepared now so that no reader has to (`indexer.prepared`)."""
+    snapshot = engine.open(generation)
+    try:
+        if not prepared_path(generation, snapshot.version).exists():
+            save_prepared(generation, snapshot)
+    finally:
+        snapshot.close()
 
 
 def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: BuildReport,
@@ -315,5 +327,7 @@ def remove_leftovers(index_dir: Path) -> None:
     remove_stale_generations(index_dir)
     generation = current_generation(index_dir)
     if generation is not None:
+        for path in generation.glob(".prepared-*"):  # a prepared state being saved when the run died
+            path.unlink(missing_ok=True)
         engine: Engine = get_engine((read_pointer(index_dir) or {}).get("engine", DEFAULT_ENGINE))
         engine.remove_uncommitted_files(generation)

@@ -9,7 +9,7 @@ once, in `indexer.search` and the modules it uses. Engines live in `indexer.engi
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -32,7 +32,9 @@ class IndexBusy(RuntimeError):
 class Snapshot(Protocol):
     """One committed state of an index, read-only, used by one thread at a time."""
 
-    version: Hashable  # two snapshots with equal versions hold the same documents under the same ids
+    # Equal versions hold the same documents under the same ids; unique within an index directory
+    # and usable in a file name.
+    version: str
 
     def up_to_date(self) -> bool: ...
     def refresh(self) -> Snapshot: ...

@@ -11,13 +11,13 @@ import logging
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from pyroaring import BitMap, FrozenBitMap
+from pyroaring import BitMap
 
 from .engine import Engine, Snapshot
+from .prepared import Prepared, load_prepared, prepare
 from .engines import DEFAULT_ENGINE, get_engine
 from .facets import FACETS, Facet
 from .highlight import Highlighter, best_snippet, mark
@@ -29,58 +29,10 @@ from .suggest import Suggester
 logger = logging.getLogger(__name__)
 
 OPEN_ATTEMPTS = 20  # re-reads of CURRENT while rebuilds swap generations under a reader
-MANY_VALUES = 64  # a facet with more values than this is also kept per document, to count by matches
 
 
 class IndexMissing(RuntimeError):
     """There is no index at the given directory (run `minutes index`)."""
-
-
-@dataclass(slots=True)
-class Prepared:
-    """What every request needs of one index state, computed once per state (`prepare`)."""
-
-    live: FrozenBitMap
-    values: dict[str, dict[str, FrozenBitMap]]  # facet -> value -> live ids
-    values_of: dict[str, dict[int, tuple[str, ...]]]  # many-valued facets: id -> its values
-    dates: dict[str, FrozenBitMap]  # meeting date -> live ids
-    # Live ids by meeting date, then item number: browsing, date sorts and the meeting and case pages
-    # read these instead of sorting on every request.
-    oldest: list[int]
-    newest: list[int]
-    place: dict[int, int]  # id -> its place in `oldest`
-    by_item: dict[tuple[str, int], int]  # (meeting date, item number) -> id
-    suggester: Suggester | None = None  # made on first use: most queries never need it
-
-
-def prepare(snapshot: Snapshot) -> Prepared:
-    # Frozen: every request shares these, and an in-place operation on one would corrupt them all.
-    live = FrozenBitMap(snapshot.live())
-    values: dict[str, dict[str, BitMap]] = {}
-    values_of: dict[str, dict[int, tuple[str, ...]]] = {}
-    for facet in FACETS:
-        by_value = {value: FrozenBitMap(ids & live) for value, ids in snapshot.keyword_values(facet.field).items()}
-        values[facet.name] = {value: ids for value, ids in by_value.items() if ids}
-        if len(values[facet.name]) > MANY_VALUES:
-            per_document: dict[int, list[str]] = {}
-            for value, ids in values[facet.name].items():
-                for doc in ids:
-                    per_document.setdefault(doc, []).append(value)
-            values_of[facet.name] = {doc: tuple(found) for doc, found in per_document.items()}
-    dates = {day: FrozenBitMap(ids & live) for day, ids in snapshot.keyword_values("date").items()}
-    by_day: dict[str, list[int]] = {}
-    by_item: dict[tuple[str, int], int] = {}
-    for day in sorted(dates):
-        ids = list(dates[day])
-        if not ids:
-            continue
-        numbered = sorted(zip(snapshot.numbers(ids), ids))
-        by_day[day] = [doc for _number, doc in numbered]
-        by_item.update(((day, number), doc) for number, doc in numbered)
-    oldest = [doc for day in by_day for doc in by_day[day]]
-    newest = [doc for day in reversed(by_day) for doc in by_day[day]]
-    return Prepared(live, values, values_of, {day: dates[day] for day in by_day}, oldest, newest,
-                    {doc: place for place, doc in enumerate(oldest)}, by_item)
 
 
 class SearchIndex:
@@ -143,7 +95,8 @@ class SearchIndex:
         with self._lock:
             prepared = self._prepared.get(snapshot.version)
             if prepared is None:
-                prepared = prepare(snapshot)
+                # Prepared by `minutes index` with the commit, as a rule; by the first reader otherwise.
+                prepared = load_prepared(self._local.generation, snapshot.version) or prepare(snapshot)
                 self._prepared = {snapshot.version: prepared}  # older states are never asked for again
         return snapshot, prepared
 

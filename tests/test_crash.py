@@ -65,6 +65,7 @@ def unused_files(index: Path) -> list[str]:
     toc = ix._read_toc()
     ix.close()
     used = {f"_MAIN_{toc.generation}.toc", "MAIN_WRITELOCK"} | {f"{s.segment_id()}.seg" for s in toc.segments}
+    used.add(f"prepared-{generation.name}.{toc.generation}.pickle")  # indexer/prepared.py, of this state
     found = {p.relative_to(index).as_posix() for p in index.iterdir() if p != generation}
     found |= {p.relative_to(index).as_posix() for p in generation.iterdir()}
     expected |= {f"{generation.name}/{name}" for name in used}

@@ -228,7 +228,7 @@ class WhooshSnapshot:
     def __init__(self, generation: Path, searcher) -> None:
         self.generation = generation
         self.searcher = searcher
-        self.version = (generation.name, searcher.reader().generation())
+        self.version = f"{generation.name}.{searcher.reader().generation()}"
 
     def up_to_date(self) -> bool:
         return self.searcher.up_to_date()
