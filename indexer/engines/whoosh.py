@@ -28,6 +28,7 @@ from whoosh.index import LockError, clean_files
 from .. import querytext as qt
 from ..analysis import FULL_TEXT
 from ..engine import IndexBusy
+from ..facets import FACETS
 
 ANALYZERS = {"full-text": FULL_TEXT}
 
@@ -73,27 +74,24 @@ def make_schema() -> Schema:
     def keywords() -> KEYWORD:
         return KEYWORD(stored=False, commas=True, scorable=False, lowercase=False)
 
-    return Schema(
-        id=ID(stored=True, unique=True),
-        meeting_id=ID(stored=True),
-        source=ID(stored=True),
-        source_hash=ID(stored=True),
-        committee=keywords(),
-        date=ID(stored=False),
-        year=keywords(),
-        number=NUMERIC(stored=False, sortable=True),
-        case=keywords(),
-        closed=ID(stored=False),
-        decision_types=keywords(),
-        centres=keywords(),
-        proposers=keywords(),
-        title=text(),
-        decision=text(),
-        attachments=text(),
-        text=text(),
-        vocabulary=KEYWORD(stored=False, scorable=False, lowercase=False),  # already our words, once each
-        record=STORED(),  # the whole item and its meeting as JSON: serving never reads the corpus
-    )
+    fields = {
+        "id": ID(stored=True, unique=True),
+        "meeting_id": ID(stored=True),
+        "source": ID(stored=True),
+        "source_hash": ID(stored=True),
+        "date": ID(stored=False),
+        "number": NUMERIC(stored=False, sortable=True),
+        "closed": ID(stored=False),
+        "proposers": keywords(),
+        "title": text(),
+        "decision": text(),
+        "attachments": text(),
+        "text": text(),
+        "vocabulary": KEYWORD(stored=False, scorable=False, lowercase=False),  # already our words, once each
+        "record": STORED(),  # the whole item and its meeting as JSON: serving never reads the corpus
+    }
+    fields.update({facet.field: keywords() for facet in FACETS})  # year, centres, case, decision_types, ...
+    return Schema(**fields)
 
 
 # -- memory -----------------------------------------------------------------------------------------
