@@ -173,9 +173,10 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
 
 
 def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progress: bool = False,
-                max_file_mb: float = DEFAULT_MAX_FILE_MB, engine: str = DEFAULT_ENGINE) -> BuildReport:
+                max_file_mb: float = DEFAULT_MAX_FILE_MB, engine: str | None = None) -> BuildReport:
     """Bring the index at `index_dir` in line with the files under `corpus_dir`, in `engine`
-    (`indexer.engines`; an index of another engine is rebuilt).
+    (`indexer.engines`; None: the engine the index has, or the default for a new index; an index of
+    another engine is rebuilt).
 
     Raises FileNotFoundError (no corpus), IndexBusy (another run holds the index) or IndexWriteError
     (the index cannot be written; the previous index is left as it was, and so is the disk)."""
@@ -188,6 +189,7 @@ def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progre
         index_dir.mkdir(parents=True, exist_ok=True)
         with builder_lock(index_dir):
             remove_leftovers(index_dir)  # of a run that was killed or failed
+            engine = engine or (read_pointer(index_dir) or {}).get("engine") or DEFAULT_ENGINE
             _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report, get_engine(engine))
     except OSError as error:
         raise IndexWriteError(f"{index_dir}: cannot write the index: {describe(error)}; "

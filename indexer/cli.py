@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .engines import DEFAULT_ENGINE, ENGINES
 from .facets import FACETS
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import DECISION_TYPES, Meeting, meeting_to_dict
@@ -81,13 +82,16 @@ def summary(meeting: Meeting) -> str:
 @click.option("--max-file-mb", default=DEFAULT_MAX_FILE_MB, show_default=True,
               type=click.FloatRange(min=0, min_open=True),
               help="Refuse (and name) minutes files larger than this many megabytes.")
-def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float) -> None:
+@click.option("--engine", type=click.Choice(sorted(ENGINES)), default=None,
+              help=f"Search engine of the index (default: the one the index has, or {DEFAULT_ENGINE} for a new "
+                   "one). Another engine than the index's rebuilds it; serving and searching read it from the index.")
+def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float, engine: str | None) -> None:
     """Make the index mirror the corpus folder (new, changed and removed files)."""
     from .build import IndexBusy, IndexWriteError, build_index
 
     try:
         report = build_index(corpus_dir, index_dir, rebuild=rebuild, progress=sys.stderr.isatty(),
-                             max_file_mb=max_file_mb)
+                             max_file_mb=max_file_mb, engine=engine)
     except (IndexBusy, IndexWriteError, FileNotFoundError) as error:
         fail(str(error))
         sys.exit(1)

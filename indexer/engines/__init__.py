@@ -7,7 +7,7 @@ from importlib import import_module
 from ..engine import Engine
 
 DEFAULT_ENGINE = "whoosh"
-ENGINES = {"whoosh": "indexer.engines.whoosh:WhooshEngine"}
+ENGINES = {"whoosh": "indexer.engines.whoosh:WhooshEngine", "tantivy": "indexer.engines.tantivy:TantivyEngine"}
 
 
 def get_engine(name: str = DEFAULT_ENGINE) -> Engine:

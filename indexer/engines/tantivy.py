@@ -1,0 +1,282 @@
+"""tantivy (tantivy-py) as an engine (`indexer.engine`): the only module that imports tantivy.
+
+It indexes the tokens of our own Danish analysis (pre-tokenized text: stems, folded forms and compound
+parts at their word's position, with character offsets), never tantivy's own analyzers, so that it
+matches exactly what whoosh matches. Each document carries a `key`, a number the builder gives it and
+that never changes (tantivy's own document addresses change when segments merge): the facet bitmaps
+and every id the service sees are keys.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import tantivy
+from pyroaring import BitMap
+
+from .. import querytext as qt
+from ..analysis import FULL_TEXT
+from ..engine import IndexBusy
+from ..facets import FACETS
+
+TEXT_FIELDS = tuple(qt.TEXT_FIELDS)
+# Keyword fields holding one value per document are also fast (column) fields: one ordered search
+# reads every document's value at once, instead of one search per value (thousands of case numbers).
+SINGLE_VALUED = ("date", "case", "committee", "year")
+KEYWORD_FIELDS = ("id", "meeting_id", "source", "source_hash", "date", "closed", "proposers", "vocabulary",
+                  *dict.fromkeys(facet.field for facet in FACETS))
+STORED_KEYWORDS = ("id", "meeting_id", "source", "source_hash")
+WRITER_HEAP = 256_000_000
+
+
+def make_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("key", stored=True, indexed=True, fast=True)
+    builder.add_integer_field("number", stored=False, indexed=False, fast=True)
+    for field in TEXT_FIELDS:
+        builder.add_text_field(field, stored=False, tokenizer_name="raw", index_option="position")
+    for field in dict.fromkeys(KEYWORD_FIELDS):
+        builder.add_text_field(field, stored=field in STORED_KEYWORDS, tokenizer_name="raw",
+                               fast=field in SINGLE_VALUED, index_option="basic")
+    builder.add_bytes_field("record", stored=True, indexed=False)
+    return builder.build()
+
+
+def pre_tokenized(text: str) -> tantivy.PreTokenizedString:
+    return tantivy.PreTokenizedString(text, [tantivy.Token(token.text, token.position, token.start, token.end)
+                                             for token in FULL_TEXT.index_tokens(text)])
+
+
+def keyword_values(field: str, value: str) -> list[str]:
+    """The terms of a keyword field's value, as whoosh's KEYWORD reads them (commas or spaces)."""
+    if field in ("vocabulary",):
+        return value.split()
+    if field in ("id", "meeting_id", "source", "source_hash", "date", "closed"):
+        return [value] if value else []
+    return [part for part in (piece.strip() for piece in value.split(",")) if part]
+
+
+# -- queries ----------------------------------------------------------------------------------------
+
+class Translator:
+    def __init__(self, schema: tantivy.Schema, searcher: tantivy.Searcher) -> None:
+        self.schema = schema
+        self.searcher = searcher
+
+    def __call__(self, node: qt.Node) -> tantivy.Query:
+        if isinstance(node, qt.Every):
+            return tantivy.Query.all_query()
+        if isinstance(node, qt.Nothing):
+            return tantivy.Query.empty_query()
+        if isinstance(node, (qt.Term, qt.Phrase, qt.Prefix)):
+            fields = qt.TEXT_FIELDS if node.field is None else {node.field: 1.0}
+            per_field = [self._leaf(node, field, boost) for field, boost in fields.items()]
+            return per_field[0] if len(per_field) == 1 else self._should(per_field)
+        if isinstance(node, qt.Exact):
+            return tantivy.Query.term_query(self.schema, node.field, node.value)
+        if isinstance(node, qt.And):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, self(child)) for child in node.children])
+        if isinstance(node, qt.Or):
+            return self._should([self(child) for child in node.children])
+        if isinstance(node, qt.AndNot):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, self(node.positive)),
+                                                (tantivy.Occur.MustNot, self(node.negative))])
+        if isinstance(node, qt.AndMaybe):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, self(node.required)),
+                                                (tantivy.Occur.Should, self(node.optional))])
+        if isinstance(node, qt.Not):
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                                (tantivy.Occur.MustNot, self(node.child))])
+        raise TypeError(f"no tantivy translation for {type(node).__name__}")
+
+    @staticmethod
+    def _should(queries: list[tantivy.Query]) -> tantivy.Query:
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, query) for query in queries])
+
+    def _leaf(self, node: qt.Term | qt.Phrase | qt.Prefix, field: str, boost: float) -> tantivy.Query:
+        if isinstance(node, qt.Prefix):
+            query = tantivy.Query.regex_query(self.schema, field, re.escape(node.prefix) + ".*")
+        elif isinstance(node, qt.Phrase):
+            query = tantivy.Query.phrase_query(self.schema, field, list(node.terms))
+        elif len(node.terms) == 1:
+            query = tantivy.Query.term_query(self.schema, field, node.terms[0], index_option="freq")
+        else:
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, field, term, index_option="freq"))
+                 for term in node.terms])
+        return query if boost == 1.0 else tantivy.Query.boost_query(query, boost)
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+def opstamp(generation: Path) -> int:
+    return json.loads((generation / "meta.json").read_text(encoding="utf-8"))["opstamp"]
+
+
+class TantivySnapshot:
+    def __init__(self, generation: Path) -> None:
+        self.generation = generation
+        self.index = tantivy.Index.open(str(generation))
+        self.schema = self.index.schema
+        self.searcher = self.index.searcher()
+        self.version = f"{generation.name}.{opstamp(generation)}"
+        self.translate = Translator(self.schema, self.searcher)
+        self._all: tuple[list, list[int]] | None = None
+
+    def up_to_date(self) -> bool:
+        try:
+            return f"{self.generation.name}.{opstamp(self.generation)}" == self.version
+        except (OSError, ValueError, KeyError):
+            return True  # being replaced: the reader goes on with what it has
+
+    def refresh(self) -> TantivySnapshot:
+        return TantivySnapshot(self.generation)
+
+    def close(self) -> None:
+        self._all = None
+
+    def _search(self, query: tantivy.Query, limit: int | None = None, order_by: str | None = None):
+        size = max(1, self.searcher.num_docs if limit is None else limit)
+        if order_by is None:
+            return self.searcher.search(query, limit=size, count=False).hits
+        return self.searcher.search(query, limit=size, count=False, order_by_field=order_by).hits
+
+    def _keys(self, hits) -> list[int]:
+        return self.searcher.fast_field_values("key", [address for _key, address in hits]) if hits else []
+
+    def live(self) -> BitMap:
+        return BitMap(self._keys(self._search(tantivy.Query.all_query())))
+
+    def keyword_values(self, field: str) -> dict[str, BitMap]:
+        if field in SINGLE_VALUED:
+            hits = self._search(tantivy.Query.all_query(), order_by=field)
+            by_value: dict[str, list[int]] = {}
+            for (value, _address), key in zip(hits, self._keys(hits)):
+                if value:
+                    by_value.setdefault(value, []).append(key)
+            return {value: BitMap(keys) for value, keys in by_value.items()}
+        terms = self.searcher.terms_with_prefix(field, "")
+        return {term: BitMap(self._keys(self._search(tantivy.Query.term_query(self.schema, field, term), count)))
+                for term, count in terms}
+
+    def numbers(self, ids: Iterable[int]) -> list[int]:
+        hits = [self._address(key) for key in ids]
+        return self.searcher.fast_field_values("number", hits) if hits else []
+
+    def _address(self, key: int):
+        hits = self._search(tantivy.Query.term_query(self.schema, "key", key), 1)
+        return hits[0][1]
+
+    def match(self, tree: qt.Node) -> BitMap:
+        return BitMap(self._keys(self._search(self.translate(tree))))
+
+    def rank(self, tree: qt.Node, allowed: BitMap | None, limit: int) -> tuple[BitMap, list[int]]:
+        hits = self._search(self.translate(tree))  # best first
+        keys = self._keys(hits)
+        top = [key for key in keys if allowed is None or key in allowed][:limit]
+        return BitMap(keys), top
+
+    def record(self, doc: int) -> dict:
+        stored = self.searcher.doc(self._address(doc))
+        return json.loads(bytes(stored["record"][0]).decode("utf-8"))
+
+    def vocabulary(self) -> dict[str, int]:
+        return dict(self.searcher.terms_with_prefix("vocabulary", ""))
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+class TantivyWriter:
+    def __init__(self, generation: Path, index: tantivy.Index) -> None:
+        self.generation = generation
+        self.index = index
+
+    def indexed_sources(self) -> dict[str, tuple[str, str]]:
+        self.index.reload()
+        searcher = self.index.searcher()
+        sources = {}
+        hits = searcher.search(tantivy.Query.all_query(), limit=max(1, searcher.num_docs), count=False).hits
+        for _score, address in hits:
+            stored = searcher.doc(address)
+            sources[stored["source"][0]] = (stored["source_hash"][0], stored["meeting_id"][0])
+        return sources
+
+    def _next_key(self) -> int:
+        self.index.reload()
+        searcher = self.index.searcher()
+        if not searcher.num_docs:
+            return 1
+        hits = searcher.search(tantivy.Query.all_query(), limit=1, count=False, order_by_field="key").hits
+        return int(hits[0][0]) + 1
+
+    def commit(self, documents, deletions: list[str], optimize: bool) -> None:
+        key = self._next_key()
+        try:
+            writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        except ValueError as error:  # tantivy holds a lock file while a writer is open
+            raise IndexBusy(f"the index is locked by another writer ({error})") from None
+        try:
+            for source in deletions:
+                writer.delete_documents_by_term("source", source)
+            for source, docs in documents:
+                writer.delete_documents_by_term("source", source)
+                for fields in docs:
+                    writer.add_document(self._document(fields, key))
+                    key += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            try:
+                writer.rollback()
+            except Exception:  # noqa: BLE001 - what failed the commit can fail the rollback too
+                pass
+            raise
+
+    @staticmethod
+    def _document(fields: dict, key: int) -> tantivy.Document:
+        document = tantivy.Document()
+        document.add_unsigned("key", key)
+        document.add_integer("number", int(fields["number"]))
+        for field in TEXT_FIELDS:
+            document.add_pre_tokenized_text(field, pre_tokenized(fields[field]))
+        for field in dict.fromkeys(KEYWORD_FIELDS):
+            for value in keyword_values(field, fields.get(field, "")):
+                document.add_text(field, value)
+        document.add_bytes("record", fields["record"].encode("utf-8"))
+        return document
+
+    def count(self) -> int:
+        self.index.reload()
+        return self.index.searcher().num_docs
+
+    def close(self) -> None:
+        pass
+
+
+class TantivyEngine:
+    name = "tantivy"
+
+    def create(self, generation: Path) -> TantivyWriter:
+        return TantivyWriter(generation, tantivy.Index(make_schema(), path=str(generation)))
+
+    def writer(self, generation: Path) -> TantivyWriter:
+        return TantivyWriter(generation, tantivy.Index.open(str(generation)))
+
+    def open(self, generation: Path) -> TantivySnapshot:
+        return TantivySnapshot(generation)
+
+    def remove_uncommitted_files(self, generation: Path) -> None:
+        """Segment files no commit names (a killed run's) are garbage-collected by tantivy."""
+        if not (generation / "meta.json").exists():
+            return
+        try:
+            writer = tantivy.Index.open(str(generation)).writer(heap_size=15_000_000, num_threads=1)
+        except ValueError:
+            return  # another writer holds it: it collects them itself
+        try:
+            writer.garbage_collect_files()
+        finally:
+            writer.rollback()
