@@ -29,8 +29,11 @@ index: $(STAMP)
 run: index
 	$(BIN)/minutes serve --index $(INDEX) --host 127.0.0.1 --port $(PORT)
 
+# Ours against tantivy and SQLite FTS5 at 1k/10k/100k generated items, results in benchmarks/results/
+# (about 20 minutes on a 2-core machine, 12 of them the 100k build). BENCH_ARGS="--sizes 1000,10000"
+# takes under 2 minutes, BENCH_ARGS=--quick seconds.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 load: $(STAMP)
 	$(BIN)/python benchmarks/load.py

@@ -25,7 +25,8 @@ _STEMMER = snowballstemmer.stemmer("danish")
 
 # 3: case-number tokens need the two-digit year the minutes print (was 1-2 digits)
 # 4: the analysis is our own chain (no longer whoosh's), and the index stores it under a new name
-ANALYSIS_VERSION = 4
+# 5: the vocabulary field holds each item's distinct words as keywords
+ANALYSIS_VERSION = 5
 
 # Case numbers (14/32918) stay one token; words keep Danish letters and inner hyphens/apostrophes.
 TOKEN_PATTERN = rf"{CASE_NUMBER}|\w+(?:[-'’]\w+)*"

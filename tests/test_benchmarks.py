@@ -1,0 +1,182 @@
+"""The benchmark tooling (benchmarks/): the archive generator writes parseable minutes of exactly
+the size asked, the same for the same seed, and `bench.py --quick` runs every code path and writes
+its JSON. No timing is asserted: the figures depend on the machine."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from indexer.load import load_meeting
+from indexer.model import CASE_NUMBER
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+QUICK_ITEMS = 200  # bench.py --quick's archive size
+REFERENCES = ("tantivy", "fts5")
+
+
+def load_script(name: str) -> ModuleType:
+    """A script of benchmarks/ (not a package) as a module."""
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+generate_script = load_script("generate")
+
+
+def files_and_bytes(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_the_same_seed_writes_byte_identical_files_and_another_seed_other_files(tmp_path: Path) -> None:
+    assert generate_script.generate(tmp_path / "a", 150, seed=7) == 150
+    assert generate_script.generate(tmp_path / "b", 150, seed=7) == 150
+    assert generate_script.generate(tmp_path / "c", 150, seed=8) == 150
+    first = files_and_bytes(tmp_path / "a")
+    assert first == files_and_bytes(tmp_path / "b")
+    other = files_and_bytes(tmp_path / "c")
+    assert first.keys() != other.keys() or first != other
+
+
+def test_every_generated_meeting_parses_with_exactly_the_items_asked_for(tmp_path: Path) -> None:
+    asked = 301
+    assert generate_script.generate(tmp_path, asked, seed=0) == asked
+    paths = sorted(tmp_path.iterdir())
+    meetings = [load_meeting(path) for path in paths]
+
+    assert sum(len(m.items) for m in meetings) == asked
+    assert all(5 <= len(m.items) <= 12 for m in meetings)
+    # Consecutive working days from Monday 1 January 1990, one meeting a day, named by its date.
+    day, expected_days = date(1990, 1, 1), []
+    while len(expected_days) < len(meetings):
+        if day.weekday() < 5:
+            expected_days.append(day)
+        day += timedelta(days=1)
+    assert [m.date for m in meetings] == expected_days
+    assert [p.name for p in paths] == [f"{d.isoformat()}.txt" for d in expected_days]
+    for path, meeting in zip(paths, meetings):
+        text = path.read_text(encoding="utf-8")
+        assert f"REFERAT Direktionen d. {meeting.date.strftime('%d-%m-%Y')}" in text
+        assert meeting.committee == "Direktionen"
+        assert meeting.warnings == []  # the contents list names exactly the items the file holds
+        assert [item.number for item in meeting.items] == list(range(1, len(meeting.items) + 1))
+        assert all(item.title for item in meeting.items)
+        for item in meeting.items:
+            assert re.fullmatch(CASE_NUMBER, item.case_number)
+            assert item.case_number[:2] in {f"{meeting.date.year % 100:02d}", f"{(meeting.date.year - 1) % 100:02d}"}
+    # Case histories: some case numbers come back in later meetings.
+    meetings_per_case = Counter(case for m in meetings for case in {item.case_number for item in m.items})
+    assert max(meetings_per_case.values()) >= 2
+    # Recombined, not copied: the items differ (a short one-section item may come out twice, as in
+    # real minutes; about 1 in 100 over 10,000 items).
+    full_texts = ["\n".join(s.text for s in item.sections) for m in meetings for item in m.items if not item.closed]
+    assert len(set(full_texts)) >= 0.95 * len(full_texts)
+
+
+def test_meeting_sizes_sum_to_any_count_asked() -> None:
+    rng = generate_script.random.Random(0)
+    for items in range(120):
+        sizes = generate_script.meeting_sizes(items, rng)
+        assert sum(sizes) == items
+        if items >= 5:
+            assert all(5 <= size <= 12 for size in sizes)
+        else:
+            assert sizes == ([items] if items else [])
+
+
+def test_fewer_items_than_a_meeting_holds_give_one_meeting_of_that_many(tmp_path: Path) -> None:
+    assert generate_script.generate(tmp_path / "three", 3) == 3
+    (only,) = sorted((tmp_path / "three").iterdir())
+    assert len(load_meeting(only).items) == 3
+    assert generate_script.generate(tmp_path / "none", 0) == 0
+    assert list((tmp_path / "none").iterdir()) == []
+
+
+def test_generator_command_line(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "generate.py"), "--items", "20", str(tmp_path)],
+                            check=False, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"20 items written to {tmp_path}")
+    assert sum(len(load_meeting(p).items) for p in tmp_path.iterdir()) == 20
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """`bench.py --quick` once, in a child process, writing into a temporary folder."""
+    out = tmp_path_factory.mktemp("bench-results")
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "bench.py"), "--quick", "--out", str(out)],
+                            check=False, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    written = sorted(p.name for p in out.iterdir())
+    assert written == [f"bench-quick-{QUICK_ITEMS}.json", "bench-quick.md", "bench-quick.svg"]
+    return {"report": json.loads((out / f"bench-quick-{QUICK_ITEMS}.json").read_text(encoding="utf-8")),
+            "out": out, "stdout": result.stdout, "stderr": result.stderr}
+
+
+def test_bench_quick_writes_every_figure_of_our_engine(quick_run: dict, tmp_path: Path) -> None:
+    report = quick_run["report"]
+    assert set(report) == {"machine", "settings", "sizes", "seconds"}
+    assert {"cpus", "cpus_usable", "python", "platform"} <= set(report["machine"])
+    assert report["settings"]["quick"] is True
+    assert list(report["sizes"]) == [str(QUICK_ITEMS)]
+    result = report["sizes"][str(QUICK_ITEMS)]
+    assert set(result) == {"archive", "mix", "engines", "ratios"}
+    assert result["archive"]["items"] == QUICK_ITEMS
+    assert [q["name"] for q in result["mix"]] == ["one word", "two words", "phrase", "prefix", "case number",
+                                                  "facet filter", "browse", "sort by date"]
+
+    ours = result["engines"]["whoosh"]
+    assert set(ours) == {"build", "latency_ms", "per_query", "serve"}
+    assert {"seconds", "process_seconds", "items_per_second", "peak_rss_mb", "index_mb"} <= set(ours["build"])
+    assert ours["build"]["peak_rss_mb"] > 0 and ours["build"]["index_mb"] > 0
+    for mode in ("in_process", "http"):
+        assert set(ours["latency_ms"][mode]) == {"p50", "p95", "p99", "mean", "samples"}
+        assert ours["latency_ms"][mode]["samples"] == len(result["mix"]) * report["settings"]["repeat"]
+    serve = ours["serve"]
+    assert {"rss_mb", "peak_rss_mb", "startup_seconds", "first_request_ms", "warm_request_ms"} <= set(serve)
+    assert serve["update"]["items_before"] == QUICK_ITEMS
+    assert serve["update"]["items_after"] == QUICK_ITEMS + serve["update"]["items_added"]
+
+    # Hit counts are exact facts of the archive, which the same seed makes again here.
+    generate_script.generate(tmp_path, QUICK_ITEMS, seed=report["settings"]["seed"])
+    case = result["archive"]["case_number"]
+    under_case = sum(item.case_number == case for p in tmp_path.iterdir() for item in load_meeting(p).items)
+    assert under_case >= 2
+    for values in (ours["per_query"]["browse"]["hits"], ours["per_query"]["browse"]["http_hits"]):
+        assert values == QUICK_ITEMS
+    assert ours["per_query"]["case number"]["hits"] == under_case
+
+    svg = (quick_run["out"] / "bench-quick.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "p95 latency" in svg and "build time" in svg
+    assert "## Summary" in (quick_run["out"] / "bench-quick.md").read_text(encoding="utf-8")
+    assert "## Summary" in quick_run["stdout"]
+
+
+@pytest.mark.parametrize("reference", REFERENCES)
+def test_bench_quick_measures_each_reference_or_says_why_not(quick_run: dict, reference: str) -> None:
+    result = quick_run["report"]["sizes"][str(QUICK_ITEMS)]
+    figures = result["engines"][reference]
+    if "skipped" in figures:
+        assert f"left out: {figures['skipped']}" in quick_run["stderr"]
+        pytest.skip(f"{reference} reference left out by bench.py: {figures['skipped']}")
+    assert set(figures) == {"build", "latency_ms", "per_query"}
+    assert {"seconds", "parse_seconds", "seconds_with_parse", "index_mb"} <= set(figures["build"])
+    assert set(figures["latency_ms"]["in_process"]) == {"p50", "p95", "p99", "mean", "samples"}
+    ours = result["engines"]["whoosh"]["per_query"]
+    # The same archive: every item browsed, and the same items under the case number.
+    assert figures["per_query"]["browse"]["hits"] == QUICK_ITEMS
+    assert figures["per_query"]["case number"]["hits"] == ours["case number"]["hits"]
+    assert set(result["ratios"][f"whoosh/{reference}"]) == {"build", "p50", "p95", "p99"}
