@@ -1,37 +1,47 @@
-"""`make bench`: our search engine against two references, side by side, at several archive sizes.
+"""`make bench`: our search engine, on each of its engines, against two references, side by side, at
+several archive sizes.
 
 For each size (--sizes, default 1000,10000,100000 items) an archive is generated in the corpus's own
 format (benchmarks/generate.py, seed --seed) into a temporary folder, and then:
 
-ours (whoosh)  `minutes index` builds the index in a child process: build seconds (the summary line's,
-               parsing included; and the process's wall time), items/s, the process's peak RSS
-               (os.wait4, that child alone) and the index size on disk. Then /api/search latency of a
-               fixed mix of eight queries (references.search_mix: one word, two words, a phrase, a
-               prefix, a case number, a facet filter, browse, sort by date):
+ours (E)       for every engine E of --engines (default: every engine of indexer.engines.ENGINES,
+               whoosh first: ours (whoosh), ours (tantivy)), each with its own index directory:
+               `minutes index --engine E` builds the index in a child process: build seconds (the
+               summary line's, parsing included; and the process's wall time), items/s, the
+               process's peak RSS (os.wait4, that child alone) and the index size on disk. Then
+               /api/search latency of a fixed mix of eight queries (references.search_mix: one word,
+               two words, a phrase, a prefix, a case number, a facet filter, browse, sort by date):
                  in process  through the Flask test client of webui.create_app(index)
-                 over HTTP   `minutes serve` on a free 127.0.0.1 port, one keep-alive http.client
-                             connection; then the server's RSS, the seconds from start to /healthz,
-                             the first search after /healthz (before any other) against the same
-                             search warm, and, after one more generated meeting is added and
-                             `minutes index` updates the index under the running server, the first
-                             search after the update against the same search warm.
+                 over HTTP   `minutes serve` on a free 127.0.0.1 port per engine (the index says
+                             which engine it is; the servers start one after the other and then all
+                             run), one keep-alive http.client connection each; then each server's
+                             RSS, the seconds from start to /healthz, the first search after
+                             /healthz (before any other) against the same search warm, and, after
+                             one more generated meeting is added to the archive and `minutes index`
+                             (no --engine: the index's own) updates each index in turn under its
+                             running server, the first search after the update against the same
+                             search warm.
 tantivy, FTS5  the references (benchmarks/references.py) on the same archive, parsed once with
                indexer.load.load_meeting (parse seconds reported apart, and added for a build time
                comparable with ours): build seconds, index size, and in-process latency of the same mix.
 
 Engines alternate within every repetition (query by query, the order rotating each repetition), so
-machine noise hits all alike. Latency figures are nearest-rank p50/p95/p99 over all the samples of
-the mix (--repeat per query and engine), per query the median; ratios are ours / reference (above 1:
-ours is slower). A single first-request or update figure is one sample, not a median.
+machine noise hits all alike: in process ours on every engine and the references, over HTTP the
+servers of ours. Latency figures are nearest-rank p50/p95/p99 over all the samples of the mix
+(--repeat per query and engine), per query the median; ratios are ours on each engine / each
+reference (above 1: ours is slower). A single first-request or update figure is one sample, not a
+median.
 
 Writes benchmarks/results/bench-<sizes>.json (machine facts, settings, every figure per size and
-engine), bench.md (the tables) and bench.svg (p95 latency and build time against archive size), and
-prints the tables. --quick is a smoke run of every code path (200 items, 3 repetitions; files
-named bench-quick*). A reference that cannot run here (tantivy not installed, SQLite without FTS5) is
-left out with the reason printed and recorded.
+engine: ours under "ours-<engine>", the references under "tantivy" and "fts5"), bench.md (the
+tables) and bench.svg (p95 latency and build time against archive size, one line per engine), and
+prints the tables. --quick is a smoke run of every code path on every engine (200 items, 3
+repetitions; files named bench-quick*). A reference that cannot run here (tantivy not installed,
+SQLite without FTS5) is left out with the reason printed and recorded.
 
 Run: make bench [BENCH_ARGS="--sizes 1000,10000 --repeat 20"]
-     .venv/bin/python benchmarks/bench.py [--sizes 1000,10000] [--repeat 20] [--quick] [--out DIR]
+     .venv/bin/python benchmarks/bench.py [--sizes 1000,10000] [--repeat 20] [--engines whoosh,tantivy]
+                                          [--quick] [--out DIR]
 """
 
 from __future__ import annotations
@@ -70,10 +80,19 @@ from references import (  # noqa: E402
     unavailable_references,
 )
 
+from indexer.engines import DEFAULT_ENGINE, ENGINES  # noqa: E402
 from indexer.load import load_meeting  # noqa: E402
+from indexer.schema import read_pointer  # noqa: E402
 
-OURS = "whoosh"
-ENGINE_LABELS = {OURS: "ours (whoosh)", "tantivy": "tantivy", "fts5": "SQLite FTS5"}
+
+def ours_key(engine: str) -> str:
+    """The key of ours on an engine (ours-whoosh, ours-tantivy), apart from the references' keys."""
+    return f"ours-{engine}"
+
+
+OUR_ENGINES = tuple(sorted(ENGINES, key=lambda name: (name != DEFAULT_ENGINE, name)))  # whoosh first
+ENGINE_LABELS = {**{ours_key(engine): f"ours ({engine})" for engine in OUR_ENGINES},
+                 "tantivy": "tantivy", "fts5": "SQLite FTS5"}
 DEFAULT_SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (200,)
 QUICK_REPEAT = 3
@@ -147,11 +166,26 @@ def index_summary(output: str) -> tuple[str, float]:
     return found[-1].group(0), float(found[-1]["seconds"])
 
 
-def build_ours(corpus: Path, index: Path, log_path: Path, items: int) -> dict:
-    run = run_child(minutes_command("index", "--corpus", str(corpus), "--index", str(index)), log_path)
+def run_index(corpus: Path, index: Path, log_path: Path, engine: str | None = None) -> tuple[ChildRun, str, float]:
+    """`minutes index` in a child process (--engine only if given: else the index's own engine);
+    the run, its summary line and the build seconds that line reports."""
+    command = minutes_command("index", "--corpus", str(corpus), "--index", str(index))
+    run = run_child(command + (["--engine", engine] if engine else []), log_path)
     if run.returncode != 0:
-        raise RuntimeError(f"minutes index failed ({run.returncode}):\n{run.output[-2000:]}")
+        raise RuntimeError(f"{' '.join(command[1:])} failed ({run.returncode}):\n{run.output[-2000:]}")
     summary, seconds = index_summary(run.output)
+    return run, summary, seconds
+
+
+def index_engine(index: Path) -> str | None:
+    """The engine the index records (what `minutes serve` and the search API open it with)."""
+    return (read_pointer(index) or {}).get("engine")
+
+
+def build_ours(corpus: Path, index: Path, log_path: Path, items: int, engine: str) -> dict:
+    run, summary, seconds = run_index(corpus, index, log_path, engine)
+    if index_engine(index) != engine:
+        raise RuntimeError(f"minutes index --engine {engine} wrote an index of engine {index_engine(index)!r}")
     return {"seconds": seconds, "process_seconds": round(run.seconds, 3), "items": items,
             "items_per_second": round(items / seconds, 1), "peak_rss_mb": round(run.peak_rss_mb, 1),
             "index_mb": round(directory_mb(index), 2), "summary": summary}
@@ -311,37 +345,54 @@ def warm_ms(server: Server, entry: MixEntry) -> float:
     return statistics.median(server.timed_search(entry)[0] for _ in range(WARM_SAMPLES)) * 1000
 
 
-def measure_server(index: Path, corpus: Path, mix: list[MixEntry], repeat: int, seed: int, workdir: Path) -> dict:
-    """Latency over HTTP, memory, the first search after start and after an update of the index."""
-    first_entry = mix[0]
-    server = Server(index, workdir / "serve.log")
-    try:
-        startup_seconds = server.wait_healthy()
-        first_seconds, _ = server.timed_search(first_entry)  # the first search the server answers
-        serve = {"startup_seconds": round(startup_seconds, 3), "first_request_ms": round(first_seconds * 1000, 3),
-                 "warm_request_ms": round(warm_ms(server, first_entry), 3), "query": first_entry.name}
-        measured = measure_alternating(mix, {OURS: server.search}, repeat)[OURS]
-        serve.update(server.memory_mb())
+def start_figures(server: Server, entry: MixEntry) -> dict:
+    """Start → /healthz, then the first search the server answers and the same search warm."""
+    startup_seconds = server.wait_healthy()
+    first_seconds, _ = server.timed_search(entry)
+    return {"startup_seconds": round(startup_seconds, 3), "first_request_ms": round(first_seconds * 1000, 3),
+            "warm_request_ms": round(warm_ms(server, entry), 3), "query": entry.name}
 
-        # The update: one more meeting, indexed by `minutes index` while the server runs.
-        items_before = server.items()
+
+def update_figures(server: Server, corpus: Path, index: Path, entry: MixEntry, added: Path, log_path: Path) -> dict:
+    """`minutes index` (no --engine: the index's own) under the running server, then the first
+    search right after the build finished and the same search warm."""
+    engine = index_engine(index)
+    items_before = server.items()
+    run, summary, seconds = run_index(corpus, index, log_path)
+    if not summary.startswith("index updated") or index_engine(index) != engine:
+        raise RuntimeError(f"the update of the {engine} index did not update it in place: {summary}")
+    first_seconds, _ = server.timed_search(entry)
+    return {"added_file": added.name, "items_added": UPDATE_ITEMS, "build_seconds": seconds,
+            "process_seconds": round(run.seconds, 3), "peak_rss_mb": round(run.peak_rss_mb, 1),
+            "first_request_ms": round(first_seconds * 1000, 3), "warm_request_ms": round(warm_ms(server, entry), 3),
+            "items_before": items_before, "items_after": server.items()}  # /healthz: the server saw the update
+
+
+def measure_servers(indexes: dict[str, Path], corpus: Path, mix: list[MixEntry], repeat: int, seed: int,
+                    workdir: Path) -> dict[str, dict]:
+    """Per key of `indexes` (one index per engine of ours), `minutes serve` on it: latency over HTTP
+    (the servers alternating), memory, the first search after start and after an update of the index."""
+    first_entry = mix[0]
+    servers: dict[str, Server] = {}
+    serve: dict[str, dict] = {}
+    try:
+        for key, index in indexes.items():  # one after the other: no start competes with another
+            servers[key] = Server(index, workdir / f"serve-{key}.log")
+            serve[key] = start_figures(servers[key], first_entry)
+        measured = measure_alternating(mix, {key: server.search for key, server in servers.items()}, repeat)
+        for key, server in servers.items():
+            serve[key].update(server.memory_mb())
+
+        # The update: one more meeting in the archive, indexed into each index in turn.
         last_day = max(date.fromisoformat(p.stem) for p in corpus.glob("*.txt"))
         added = ArchiveGenerator(seed + 1, first_day=last_day + timedelta(days=1)).write_meeting(corpus, UPDATE_ITEMS)
-        run = run_child(minutes_command("index", "--corpus", str(corpus), "--index", str(index)), workdir / "update.log")
-        if run.returncode != 0:
-            raise RuntimeError(f"minutes index (update) failed ({run.returncode}):\n{run.output[-2000:]}")
-        first_seconds, _ = server.timed_search(first_entry)  # right after the build finished
-        items_after = server.items()
-        serve["update"] = {
-            "added_file": added.name, "items_added": UPDATE_ITEMS,
-            "build_seconds": index_summary(run.output)[1],
-            "process_seconds": round(run.seconds, 3), "peak_rss_mb": round(run.peak_rss_mb, 1),
-            "first_request_ms": round(first_seconds * 1000, 3), "warm_request_ms": round(warm_ms(server, first_entry), 3),
-            "items_before": items_before, "items_after": items_after,  # /healthz: the server saw the update
-        }
-        return {"latency": measured, "serve": serve}
+        for key, server in servers.items():
+            serve[key]["update"] = update_figures(server, corpus, indexes[key], first_entry, added,
+                                                  workdir / f"update-{key}.log")
+        return {key: {"latency": measured[key], "serve": serve[key]} for key in servers}
     finally:
-        server.stop()
+        for server in servers.values():
+            server.stop()
 
 
 # -- one archive size --------------------------------------------------------------------------
@@ -369,12 +420,14 @@ def per_query_medians(measured: dict) -> dict[str, float]:
     return {name: round(statistics.median(samples) * 1000, 3) for name, samples in measured["per_query"].items()}
 
 
-def run_size(size: int, repeat: int, seed: int, references: list[str], skipped: dict[str, str]) -> dict:
+def run_size(size: int, repeat: int, seed: int, our_engines: list[str], references: list[str],
+             skipped: dict[str, str]) -> dict:
     from webui import create_app
 
     with tempfile.TemporaryDirectory(prefix=f"minutes-bench-{size}-") as tmp:
         workdir = Path(tmp)
-        corpus, index = workdir / "corpus", workdir / "index"
+        corpus = workdir / "corpus"
+        indexes = {ours_key(engine): workdir / f"index-{engine}" for engine in our_engines}
         log(f"{size} items: generating the archive ...")
         started = time.perf_counter()
         generated = generate(corpus, size, seed)
@@ -384,9 +437,12 @@ def run_size(size: int, repeat: int, seed: int, references: list[str], skipped: 
                    "case_number": pick_case_number(corpus)}
         mix = search_mix(archive["case_number"])
 
-        log(f"{size} items: minutes index ...")
-        engines: dict[str, dict] = {OURS: {"build": build_ours(corpus, index, workdir / "index.log", generated)}}
-        log(f"  {engines[OURS]['build']['summary']}")
+        engines: dict[str, dict] = {}
+        for engine in our_engines:
+            key = ours_key(engine)
+            log(f"{size} items: minutes index --engine {engine} ...")
+            engines[key] = {"build": build_ours(corpus, indexes[key], workdir / f"index-{key}.log", generated, engine)}
+            log(f"  {engines[key]['build']['summary']}")
 
         built = {}
         if references:
@@ -408,12 +464,16 @@ def run_size(size: int, repeat: int, seed: int, references: list[str], skipped: 
             del items
 
         log(f"{size} items: in-process latency, {repeat} repetitions of {len(mix)} queries ...")
-        app = create_app(index)
+        apps = {}
         try:
-            searchers = {OURS: flask_searcher(app), **{name: ref.search for name, ref in built.items()}}
+            for key, index in indexes.items():
+                apps[key] = create_app(index)
+            searchers = {**{key: flask_searcher(app) for key, app in apps.items()},
+                         **{name: ref.search for name, ref in built.items()}}
             measured = measure_alternating(mix, searchers, repeat)
         finally:
-            close_app(app)
+            for app in apps.values():
+                close_app(app)
             for reference in built.values():
                 reference.close()
         for name, result in measured.items():
@@ -422,31 +482,33 @@ def run_size(size: int, repeat: int, seed: int, references: list[str], skipped: 
             engines[name]["per_query"] = {query: {"hits": result["hits"][query], "in_process_p50_ms": medians[query]}
                                           for query in medians}
 
-        log(f"{size} items: minutes serve over HTTP ...")
-        server = measure_server(index, corpus, mix, repeat, seed, workdir)
-        ours = engines[OURS]
-        ours["latency_ms"]["http"] = latency_summary(server["latency"]["all"])
-        for query, median in per_query_medians(server["latency"]).items():
-            ours["per_query"][query].update(http_p50_ms=median, http_hits=server["latency"]["hits"][query])
-        ours["serve"] = server["serve"]
+        log(f"{size} items: minutes serve over HTTP ({', '.join(our_engines)}) ...")
+        for key, server in measure_servers(indexes, corpus, mix, repeat, seed, workdir).items():
+            ours = engines[key]
+            ours["latency_ms"]["http"] = latency_summary(server["latency"]["all"])
+            for query, median in per_query_medians(server["latency"]).items():
+                ours["per_query"][query].update(http_p50_ms=median, http_hits=server["latency"]["hits"][query])
+            ours["serve"] = server["serve"]
 
     for name, reason in skipped.items():
         engines[name] = {"skipped": reason}
     return {"archive": archive, "mix": [{"name": e.name, "path": api_path(e)} for e in mix],
-            "engines": engines, "ratios": ratios(engines)}
+            "engines": engines, "ratios": ratios(engines, list(indexes))}
 
 
-def ratios(engines: dict[str, dict]) -> dict[str, dict]:
-    """ours / reference for build time (parsing included on both sides) and the latency percentiles."""
-    ours = engines[OURS]
+def ratios(engines: dict[str, dict], ours_keys: list[str]) -> dict[str, dict]:
+    """Each of ours / each reference, keyed "ours-<engine>/<reference>": build time (parsing included
+    on both sides) and the latency percentiles."""
     result = {}
-    for name, reference in engines.items():
-        if name == OURS or "skipped" in reference:
-            continue
-        result[f"{OURS}/{name}"] = {
-            "build": round(ours["build"]["seconds"] / reference["build"]["seconds_with_parse"], 2),
-            **{p: round(ours["latency_ms"]["in_process"][p] / reference["latency_ms"]["in_process"][p], 2)
-               for p in ("p50", "p95", "p99")}}
+    for key in ours_keys:
+        ours = engines[key]
+        for name, reference in engines.items():
+            if name in ours_keys or "skipped" in reference:
+                continue
+            result[f"{key}/{name}"] = {
+                "build": round(ours["build"]["seconds"] / reference["build"]["seconds_with_parse"], 2),
+                **{p: round(ours["latency_ms"]["in_process"][p] / reference["latency_ms"]["in_process"][p], 2)
+                   for p in ("p50", "p95", "p99")}}
     return result
 
 
@@ -459,13 +521,26 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+def parse_engines(text: str) -> list[str]:
+    engines = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [engine for engine in engines if engine not in ENGINES]
+    if not engines or unknown or len(set(engines)) < len(engines):
+        raise argparse.ArgumentTypeError(f"engines are comma-separated names of our engines, each once "
+                                         f"(known: {','.join(OUR_ENGINES)}); got {text!r}")
+    return engines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=parse_sizes, help="archive sizes in items, comma-separated "
                         f"(default {','.join(map(str, DEFAULT_SIZES))}; --quick: {','.join(map(str, QUICK_SIZES))})")
     parser.add_argument("--repeat", type=int, help=f"timed runs per query and engine (default 20; --quick: {QUICK_REPEAT})")
-    parser.add_argument("--quick", action="store_true", help="a smoke run of every code path, well under a minute")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run of every code path on every engine, well under a minute")
+    parser.add_argument("--engines", type=parse_engines, default=list(OUR_ENGINES),
+                        help="our engines to measure, each as its own entry, comma-separated "
+                             f"(default: all, {','.join(OUR_ENGINES)})")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated archives")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON, Markdown and SVG")
     args = parser.parse_args(argv)
@@ -479,15 +554,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {ENGINE_LABELS[name]} left out: {reason}", file=sys.stderr, flush=True)
     references = [name for name in REFERENCE_NAMES if name not in skipped]
 
+    keys = [*map(ours_key, args.engines), *REFERENCE_NAMES]
     report = {"machine": machine_facts(),
               "settings": {"sizes": sizes, "repeat": repeat, "seed": args.seed, "quick": args.quick,
-                           "engines": [OURS, *REFERENCE_NAMES], "labels": ENGINE_LABELS},
+                           "our_engines": args.engines, "engines": keys,
+                           "labels": {key: ENGINE_LABELS[key] for key in keys}},
               "sizes": {}}
     stem = "bench-quick" if args.quick else "bench"
     paths = (args.out / f"{stem}-{'-'.join(map(str, sizes))}.json", args.out / f"{stem}.md", args.out / f"{stem}.svg")
     started = time.perf_counter()
     for size in sizes:
-        report["sizes"][str(size)] = run_size(size, repeat, args.seed, references, skipped)
+        report["sizes"][str(size)] = run_size(size, repeat, args.seed, args.engines, references, skipped)
         report["seconds"] = round(time.perf_counter() - started, 1)
         write_results(report, *paths)  # after every size: a long run that fails later keeps these
     print(plot.markdown(report))

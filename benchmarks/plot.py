@@ -2,7 +2,11 @@
 
     markdown(report) -> str          the tables bench.py prints and writes to bench.md
     write_svg(report, path)          p95 latency and build time against archive size (log-log),
-                                     one line per engine
+                                     one line per engine (ours on each of its engines in process
+                                     and over HTTP, and each reference), each its own colour
+
+Ours on an engine is every entry with server figures ("serve"): "ours-whoosh", "ours-tantivy" (or
+"whoosh" in results written before ours had a second engine); the references are the others.
 
 Run on a saved result: python benchmarks/plot.py benchmarks/results/bench-1000-10000.json
 (writes bench.md and bench.svg next to it). Standard library only.
@@ -17,14 +21,33 @@ import sys
 from html import escape
 from pathlib import Path
 
-OURS = "whoosh"
-HTTP_SERIES = "whoosh-http"
-COLOURS = {OURS: "#1f5fa8", HTTP_SERIES: "#1f5fa8", "tantivy": "#d9661f", "fts5": "#2e8b3a"}
-FALLBACK_LABELS = {OURS: "ours (whoosh)", "tantivy": "tantivy", "fts5": "SQLite FTS5"}
+HTTP_SUFFIX = "-http"  # the SVG's line of ours over HTTP: the engine's key + this, dashed, in its colour
+REFERENCE_COLOURS = {"tantivy": "#d9661f", "fts5": "#2e8b3a"}
+OURS_COLOURS = ("#1f5fa8", "#8e3fb0", "#c0392b", "#17a2b8")  # ours on its engines, in the report's order
+OTHER_COLOUR = "#555"
+FALLBACK_LABELS = {"ours-whoosh": "ours (whoosh)", "ours-tantivy": "ours (tantivy)", "whoosh": "ours (whoosh)",
+                   "tantivy": "tantivy", "fts5": "SQLite FTS5"}
 
 
 def labels(report: dict) -> dict[str, str]:
-    return report.get("settings", {}).get("labels") or FALLBACK_LABELS
+    return {**FALLBACK_LABELS, **report.get("settings", {}).get("labels", {})}
+
+
+def ours_keys(report: dict) -> list[str]:
+    """The keys of ours on each engine, in the report's order: the entries with server figures."""
+    keys: dict[str, None] = {}
+    for result in report["sizes"].values():
+        keys.update((key, None) for key, figures in result["engines"].items() if "serve" in figures)
+    return list(keys)
+
+
+def colours(report: dict) -> dict[str, str]:
+    """A colour per line: ours on each engine one of OURS_COLOURS (over HTTP the same, dashed), the
+    references theirs."""
+    result = dict(REFERENCE_COLOURS)
+    for position, key in enumerate(ours_keys(report)):
+        result[key] = result[key + HTTP_SUFFIX] = OURS_COLOURS[position % len(OURS_COLOURS)]
+    return result
 
 
 def number(value: float | None, digits: int = 1) -> str:
@@ -49,10 +72,12 @@ def ordered_sizes(report: dict) -> list[str]:
 def markdown(report: dict) -> str:
     """Every table of a run, in Markdown."""
     name = labels(report)
+    ours = ours_keys(report)
     machine, settings = report["machine"], report["settings"]
     mix_size = len(next(iter(report["sizes"].values()))["mix"]) if report["sizes"] else 0
     lines = [
-        "# Search benchmark: ours against tantivy and SQLite FTS5",
+        f"# Search benchmark: {', '.join(name.get(key, key) for key in ours) or 'ours'} "
+        "against tantivy and SQLite FTS5",
         "",
         (f"`benchmarks/bench.py`{' --quick' if settings.get('quick') else ''} on {machine['cpus']} CPUs "
          f"({machine['cpus_usable']} usable), {machine['python']}, {machine['platform']}; "
@@ -77,32 +102,36 @@ def markdown(report: dict) -> str:
             build = figures["build"]
             seconds = build.get("seconds_with_parse", build["seconds"])
             for mode, latency in figures["latency_ms"].items():
-                label = name.get(engine, engine) + (", HTTP" if mode == "http" else ", in process" if engine == OURS else "")
+                label = name.get(engine, engine) + (", HTTP" if mode == "http" else ", in process" if engine in ours else "")
                 first = mode == "in_process"
                 lines.append(
                     f"| {int(size):,} | {label} | {number(seconds, 2) if first else ''} | "
                     f"{number(build['items_per_second'], 0) if first else ''} | {number(build['index_mb']) if first else ''} | "
                     f"{ms(latency['p50'])} | {ms(latency['p95'])} | {ms(latency['p99'])} |")
     lines += ["", "## Ratios, ours / reference (above 1: ours is slower)", "",
-              "| items | against | build | p50 | p95 | p99 |", "|---:|---|---:|---:|---:|---:|"]
+              "| items | ours | against | build | p50 | p95 | p99 |", "|---:|---|---|---:|---:|---:|---:|"]
     for size in ordered_sizes(report):
         for pair, values in report["sizes"][size]["ratios"].items():
-            reference = pair.split("/", 1)[1]
-            lines.append(f"| {int(size):,} | {name.get(reference, reference)} | {values['build']:.2f} | "
-                         f"{values['p50']:.2f} | {values['p95']:.2f} | {values['p99']:.2f} |")
-    lines += ["", "## Our server: `minutes serve`, one keep-alive HTTP client", "",
-              ("| items | build peak RSS MB | serve RSS MB (peak) | start → /healthz s | first search ms | "
+            mine, reference = pair.split("/", 1)
+            lines.append(f"| {int(size):,} | {name.get(mine, mine)} | {name.get(reference, reference)} | "
+                         f"{values['build']:.2f} | {values['p50']:.2f} | {values['p95']:.2f} | {values['p99']:.2f} |")
+    lines += ["", "## Our server: `minutes serve`, one keep-alive HTTP client per engine", "",
+              ("| items | engine | build peak RSS MB | serve RSS MB (peak) | start → /healthz s | first search ms | "
                "warm ms | update: build s | first search after ms | warm ms |"),
-              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    first = {}
     for size in ordered_sizes(report):
-        ours = report["sizes"][size]["engines"][OURS]
-        serve, update = ours["serve"], ours["serve"]["update"]
-        lines.append(
-            f"| {int(size):,} | {number(ours['build']['peak_rss_mb'], 0)} | {number(serve['rss_mb'], 0)} "
-            f"({number(serve['peak_rss_mb'], 0)}) | {serve['startup_seconds']:.2f} | {ms(serve['first_request_ms'])} | "
-            f"{ms(serve['warm_request_ms'])} | {update['build_seconds']:.2f} | {ms(update['first_request_ms'])} | "
-            f"{ms(update['warm_request_ms'])} |")
-    first = report["sizes"][ordered_sizes(report)[0]]["engines"][OURS]["serve"] if report["sizes"] else {}
+        for key in ours:
+            figures = report["sizes"][size]["engines"].get(key)
+            if not figures:
+                continue
+            serve, update = figures["serve"], figures["serve"]["update"]
+            first = first or serve
+            lines.append(
+                f"| {int(size):,} | {name.get(key, key)} | {number(figures['build']['peak_rss_mb'], 0)} | "
+                f"{number(serve['rss_mb'], 0)} ({number(serve['peak_rss_mb'], 0)}) | {serve['startup_seconds']:.2f} | "
+                f"{ms(serve['first_request_ms'])} | {ms(serve['warm_request_ms'])} | {update['build_seconds']:.2f} | "
+                f"{ms(update['first_request_ms'])} | {ms(update['warm_request_ms'])} |")
     lines += ["", (f"First and warm searches are `{first.get('query', '')}` (warm: the median of the next "
                    f"5); the update adds one generated meeting of "
                    f"{first.get('update', {}).get('items_added', '')} items and runs `minutes index` while the "
@@ -110,7 +139,9 @@ def markdown(report: dict) -> str:
     for size in ordered_sizes(report):
         result = report["sizes"][size]
         engines = {e: f for e, f in result["engines"].items() if "skipped" not in f}
-        header = ["query", *(f"{name.get(e, e)}{', in process' if e == OURS else ''}" for e in engines), "ours, HTTP"]
+        served = [e for e in ours if e in engines]
+        header = ["query", *(f"{name.get(e, e)}{', in process' if e in ours else ''}" for e in engines),
+                  *(f"{name.get(e, e)}, HTTP" for e in served)]
         lines += ["", f"## {int(size):,} items: median ms per query (hits)", "",
                   (f"{result['archive']['meetings']:,} meetings, {result['archive']['mb']:.1f} MB of minutes; "
                    f"the case number searched is {result['archive']['case_number']}."), "",
@@ -120,8 +151,9 @@ def markdown(report: dict) -> str:
             for engine, figures in engines.items():
                 values = figures["per_query"][query["name"]]
                 cells.append(f"{ms(values['in_process_p50_ms'])} ({values['hits']:,})")
-            values = engines[OURS]["per_query"][query["name"]]
-            cells.append(f"{ms(values['http_p50_ms'])} ({values['http_hits']:,})")
+            for engine in served:
+                values = engines[engine]["per_query"][query["name"]]
+                cells.append(f"{ms(values['http_p50_ms'])} ({values['http_hits']:,})")
             lines.append("| " + " | ".join(cells) + " |")
     if skipped:
         lines += ["", "## Left out", ""]
@@ -142,7 +174,8 @@ def series(report: dict) -> dict[str, dict[str, list[tuple[int, float]]]]:
             panels["build"].setdefault(engine, []).append((int(size), build.get("seconds_with_parse", build["seconds"])))
             panels["p95"].setdefault(engine, []).append((int(size), figures["latency_ms"]["in_process"]["p95"]))
             if "http" in figures["latency_ms"]:
-                panels["p95"].setdefault(HTTP_SERIES, []).append((int(size), figures["latency_ms"]["http"]["p95"]))
+                http = figures["latency_ms"]["http"]["p95"]
+                panels["p95"].setdefault(engine + HTTP_SUFFIX, []).append((int(size), http))
     return panels
 
 
@@ -159,8 +192,12 @@ def tick_label(value: float) -> str:
     return f"{value:g}"
 
 
+def dash(key: str) -> str:
+    return ' stroke-dasharray="6 4"' if key.endswith(HTTP_SUFFIX) else ""
+
+
 def panel_svg(x0: float, y0: float, width: float, height: float, title: str, y_title: str,
-              lines: dict[str, list[tuple[int, float]]], names: dict[str, str]) -> list[str]:
+              lines: dict[str, list[tuple[int, float]]], names: dict[str, str], colour: dict[str, str]) -> list[str]:
     out = [f'<text x="{x0 + width / 2:.1f}" y="{y0 - 14:.1f}" class="title">{escape(title)}</text>']
     points = [p for line in lines.values() for p in line if p[1] > 0]
     if not points:
@@ -195,24 +232,46 @@ def panel_svg(x0: float, y0: float, width: float, height: float, title: str, y_t
                f'{escape(y_title)}</text>')
     for key, line in lines.items():
         line = [p for p in line if p[1] > 0]
-        colour = COLOURS.get(key, "#555")
-        dash = ' stroke-dasharray="6 4"' if key == HTTP_SERIES else ""
+        stroke = colour.get(key, OTHER_COLOUR)
         if len(line) > 1:
             path = " ".join(f"{x(s):.1f},{y(v):.1f}" for s, v in line)
-            out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
+            out.append(f'<polyline points="{path}" fill="none" stroke="{stroke}" stroke-width="2.5"{dash(key)}/>')
         for s, v in line:
-            out.append(f'<circle cx="{x(s):.1f}" cy="{y(v):.1f}" r="4" fill="{colour}">'
+            out.append(f'<circle cx="{x(s):.1f}" cy="{y(v):.1f}" r="4" fill="{stroke}">'
                        f'<title>{escape(names.get(key, key))}: {v:g} at {s:,} items</title></circle>')
     return out
 
 
+def legend_rows(keys: list[str], names: dict[str, str], x0: float, right: float) -> list[list[tuple[float, str]]]:
+    """The legend's lines (x, key), left to right, on a new row when the next would pass `right`."""
+    rows: list[list[tuple[float, str]]] = [[]]
+    x_position = x0
+    for key in keys:
+        step = 54 + 7 * len(names.get(key, key))
+        if rows[-1] and x_position + step - 20 > right:
+            rows.append([])
+            x_position = x0
+        rows[-1].append((x_position, key))
+        x_position += step
+    return rows
+
+
 def write_svg(report: dict, path: Path) -> None:
-    """Two panels, p95 latency and build time against archive size, log-log, and a shared legend."""
-    names = {**labels(report), HTTP_SERIES: f"{labels(report).get(OURS, OURS)} over HTTP"}
-    names[OURS] = f"{names.get(OURS, OURS)} in process"
+    """Two panels, p95 latency and build time against archive size, log-log, and a shared legend:
+    ours on each engine in process (solid) and over HTTP (dashed, the same colour), each reference."""
+    ours, colour = ours_keys(report), colours(report)
+    names = labels(report)
+    for key in ours:
+        names[key + HTTP_SUFFIX] = f"{names.get(key, key)} over HTTP"
+        names[key] = f"{names.get(key, key)} in process"
     panels = series(report)
-    width, height = 980, 470
-    plot_w, plot_h, top, left = 370, 300, 60, 90
+    drawn = {key: None for panel in panels.values() for key in panel}  # the lines, in the order first met
+    ours_lines = [k for key in ours for k in (key, key + HTTP_SUFFIX) if k in drawn]
+    keys = ours_lines + [k for k in drawn if k not in ours_lines]  # ours on each engine first, then the references
+    width, plot_w, plot_h, top, left = 980, 370, 300, 60, 90
+    legend_y = top + plot_h + 70
+    rows = legend_rows(keys, names, left, width - 20)
+    height = legend_y + 22 * (len(rows) - 1) + 40
     machine = report["machine"]
     parts = [
         (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -225,18 +284,16 @@ def write_svg(report: dict, path: Path) -> None:
         f'<rect width="{width}" height="{height}" fill="white"/>',
     ]
     parts += panel_svg(left, top, plot_w, plot_h, "Search latency, p95 of the query mix", "p95 latency (ms, log scale)",
-                       panels["p95"], names)
+                       panels["p95"], names, colour)
     parts += panel_svg(left + plot_w + 140, top, plot_w, plot_h, "Index build, parsing included",
-                       "build time (s, log scale)", panels["build"], names)
-    keys = [k for k in (OURS, HTTP_SERIES, "tantivy", "fts5") if k in panels["p95"] or k in panels["build"]]
-    legend_y = top + plot_h + 70
-    x_position = left
-    for key in keys:
-        dash = ' stroke-dasharray="6 4"' if key == HTTP_SERIES else ""
-        parts.append(f'<line x1="{x_position}" y1="{legend_y}" x2="{x_position + 28}" y2="{legend_y}" '
-                     f'stroke="{COLOURS.get(key, "#555")}" stroke-width="2.5"{dash}/>')
-        parts.append(f'<text x="{x_position + 34}" y="{legend_y + 4}" class="legend">{escape(names.get(key, key))}</text>')
-        x_position += 54 + 7 * len(names.get(key, key))
+                       "build time (s, log scale)", panels["build"], names, colour)
+    for row, entries in enumerate(rows):
+        y_position = legend_y + 22 * row
+        for x_position, key in entries:
+            parts.append(f'<line x1="{x_position}" y1="{y_position}" x2="{x_position + 28}" y2="{y_position}" '
+                         f'stroke="{colour.get(key, OTHER_COLOUR)}" stroke-width="2.5"{dash(key)}/>')
+            parts.append(f'<text x="{x_position + 34}" y="{y_position + 4}" class="legend">'
+                         f'{escape(names.get(key, key))}</text>')
     parts.append(f'<text x="{left}" y="{height - 12}" class="note">{machine["cpus"]} CPUs, '
                  f'{escape(machine["python"])}, {escape(machine["platform"])}; '
                  f'{report["settings"]["repeat"]} repetitions; lower is better</text>')

@@ -1,6 +1,6 @@
 """The benchmark tooling (benchmarks/): the archive generator writes parseable minutes of exactly
-the size asked, the same for the same seed, and `bench.py --quick` runs every code path and writes
-its JSON. No timing is asserted: the figures depend on the machine."""
+the size asked, the same for the same seed, and `bench.py --quick` runs every code path, ours on
+every engine, and writes its JSON. No timing is asserted: the figures depend on the machine."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,6 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
 QUICK_ITEMS = 200  # bench.py --quick's archive size
 REFERENCES = ("tantivy", "fts5")
+OURS = {"ours-whoosh": "whoosh", "ours-tantivy": "tantivy"}  # ours on each engine: JSON key -> engine
+OURS_LABELS = {"ours-whoosh": "ours (whoosh)", "ours-tantivy": "ours (tantivy)"}
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def load_script(name: str) -> ModuleType:
@@ -126,22 +130,59 @@ def quick_run(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "out": out, "stdout": result.stdout, "stderr": result.stderr}
 
 
-def test_bench_quick_writes_every_figure_of_our_engine(quick_run: dict, tmp_path: Path) -> None:
+def test_bench_quick_measures_ours_on_every_engine_and_each_reference(quick_run: dict) -> None:
     report = quick_run["report"]
     assert set(report) == {"machine", "settings", "sizes", "seconds"}
     assert {"cpus", "cpus_usable", "python", "platform"} <= set(report["machine"])
-    assert report["settings"]["quick"] is True
+    settings = report["settings"]
+    assert settings["quick"] is True
+    assert settings["our_engines"] == ["whoosh", "tantivy"]  # the default: every engine, whoosh first
+    assert settings["engines"] == [*OURS, *REFERENCES]
+    assert {key: settings["labels"][key] for key in OURS} == OURS_LABELS
     assert list(report["sizes"]) == [str(QUICK_ITEMS)]
     result = report["sizes"][str(QUICK_ITEMS)]
     assert set(result) == {"archive", "mix", "engines", "ratios"}
     assert result["archive"]["items"] == QUICK_ITEMS
     assert [q["name"] for q in result["mix"]] == ["one word", "two words", "phrase", "prefix", "case number",
                                                   "facet filter", "browse", "sort by date"]
+    assert set(result["engines"]) == {*OURS, *REFERENCES}
+    measured = [name for name in REFERENCES if "skipped" not in result["engines"][name]]
+    assert set(result["ratios"]) == {f"{key}/{name}" for key in OURS for name in measured}
 
-    ours = result["engines"]["whoosh"]
+    # Both engines of ours answer every query of the mix with the same hits, in process and over HTTP.
+    hits = {key: {query: (values["hits"], values["http_hits"])
+                  for query, values in result["engines"][key]["per_query"].items()} for key in OURS}
+    assert hits["ours-whoosh"] == hits["ours-tantivy"]
+
+    markdown = (quick_run["out"] / "bench-quick.md").read_text(encoding="utf-8")
+    assert "## Summary" in markdown and "## Summary" in quick_run["stdout"]
+    for label in OURS_LABELS.values():  # its rows in the summary, the ratios and the server table
+        assert f"| {QUICK_ITEMS} | {label}, in process |" in markdown
+        assert f"| {QUICK_ITEMS} | {label}, HTTP |" in markdown
+        assert all(f"| {QUICK_ITEMS} | {label} | {settings['labels'][name]} |" in markdown for name in measured)
+        assert re.search(rf"^\| {QUICK_ITEMS} \| {re.escape(label)} \| \d+ \| ", markdown, re.MULTILINE)
+    svg = ET.parse(quick_run["out"] / "bench-quick.svg").getroot()  # well-formed
+    texts = [text.text for text in svg.iter(f"{SVG}text")]
+    assert "p95 latency (ms, log scale)" in texts and "build time (s, log scale)" in texts
+    legend = {text.text for text in svg.iter(f"{SVG}text") if text.get("class") == "legend"}
+    assert legend == {*(f"{label} in process" for label in OURS_LABELS.values()),
+                      *(f"{label} over HTTP" for label in OURS_LABELS.values()),
+                      *(settings["labels"][name] for name in measured)}
+    lines = [line for line in svg.iter(f"{SVG}line") if line.get("stroke-width") == "2.5"]  # the legend's
+    solid = [line.get("stroke") for line in lines if line.get("stroke-dasharray") is None]
+    assert len(solid) == len(set(solid)) == len(OURS) + len(measured)  # a colour per engine
+
+
+@pytest.mark.parametrize("key", OURS)
+def test_bench_quick_writes_every_figure_of_ours_on_each_engine(quick_run: dict, key: str, tmp_path: Path) -> None:
+    report = quick_run["report"]
+    result = report["sizes"][str(QUICK_ITEMS)]
+    ours = result["engines"][key]
     assert set(ours) == {"build", "latency_ms", "per_query", "serve"}
     assert {"seconds", "process_seconds", "items_per_second", "peak_rss_mb", "index_mb"} <= set(ours["build"])
     assert ours["build"]["peak_rss_mb"] > 0 and ours["build"]["index_mb"] > 0
+    assert ours["build"]["summary"].startswith("index rebuilt: ")
+    assert f"minutes index --engine {OURS[key]} ..." in quick_run["stderr"]
     for mode in ("in_process", "http"):
         assert set(ours["latency_ms"][mode]) == {"p50", "p95", "p99", "mean", "samples"}
         assert ours["latency_ms"][mode]["samples"] == len(result["mix"]) * report["settings"]["repeat"]
@@ -159,11 +200,6 @@ def test_bench_quick_writes_every_figure_of_our_engine(quick_run: dict, tmp_path
         assert values == QUICK_ITEMS
     assert ours["per_query"]["case number"]["hits"] == under_case
 
-    svg = (quick_run["out"] / "bench-quick.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "p95 latency" in svg and "build time" in svg
-    assert "## Summary" in (quick_run["out"] / "bench-quick.md").read_text(encoding="utf-8")
-    assert "## Summary" in quick_run["stdout"]
-
 
 @pytest.mark.parametrize("reference", REFERENCES)
 def test_bench_quick_measures_each_reference_or_says_why_not(quick_run: dict, reference: str) -> None:
@@ -175,8 +211,18 @@ def test_bench_quick_measures_each_reference_or_says_why_not(quick_run: dict, re
     assert set(figures) == {"build", "latency_ms", "per_query"}
     assert {"seconds", "parse_seconds", "seconds_with_parse", "index_mb"} <= set(figures["build"])
     assert set(figures["latency_ms"]["in_process"]) == {"p50", "p95", "p99", "mean", "samples"}
-    ours = result["engines"]["whoosh"]["per_query"]
     # The same archive: every item browsed, and the same items under the case number.
     assert figures["per_query"]["browse"]["hits"] == QUICK_ITEMS
-    assert figures["per_query"]["case number"]["hits"] == ours["case number"]["hits"]
-    assert set(result["ratios"][f"whoosh/{reference}"]) == {"build", "p50", "p95", "p99"}
+    for key in OURS:
+        assert figures["per_query"]["case number"]["hits"] == result["engines"][key]["per_query"]["case number"]["hits"]
+        assert set(result["ratios"][f"{key}/{reference}"]) == {"build", "p50", "p95", "p99"}
+
+
+def test_bench_engines_option() -> None:
+    bench = load_script("bench")
+    assert bench.OUR_ENGINES == ("whoosh", "tantivy")
+    assert bench.parse_engines("tantivy") == ["tantivy"]
+    assert bench.parse_engines(" tantivy , whoosh ") == ["tantivy", "whoosh"]
+    for wrong in ("", "whoosh,whoosh", "whoosh,lucene"):
+        with pytest.raises(bench.argparse.ArgumentTypeError, match="known: whoosh,tantivy"):
+            bench.parse_engines(wrong)
