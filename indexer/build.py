@@ -209,7 +209,8 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
     generation = current_generation(index_dir)
     pointer = read_pointer(index_dir) or {}
     full = (rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
-            or pointer.get("engine", DEFAULT_ENGINE) != engine.name)
+            or pointer.get("engine", DEFAULT_ENGINE) != engine.name
+            or pointer.get("engine_format", 1) != engine.format)
     report.rebuilt = full
     if full:
         generation = index_dir / f"gen-{time.time_ns()}"
@@ -231,7 +232,7 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
             writer.close()
         save_prepared_state(engine, generation)
         if full:
-            write_pointer(index_dir, generation.name, engine.name)
+            write_pointer(index_dir, generation.name, engine.name, engine.format)
     except BaseException:
         # Give the space back at once: a new generation goes whole, an update's partial segment
         # files go (the last committed table of contents never names them).

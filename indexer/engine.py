@@ -61,6 +61,7 @@ class Writer(Protocol):
 
 class Engine(Protocol):
     name: str
+    format: int  # of what it writes; a change makes `minutes index` rebuild indexes of older formats
 
     def create(self, generation: Path) -> Writer: ...  # a new, empty index in this directory
     def writer(self, generation: Path) -> Writer: ...

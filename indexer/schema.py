@@ -1,8 +1,9 @@
 """The on-disk layout of an index directory, shared by `build` (writer) and `search` (reader).
 
 Layout of an index directory:
-    CURRENT          JSON pointer {"generation": "gen-...", "analysis_version": N, "engine": "whoosh"},
-                     replaced atomically
+    CURRENT          JSON pointer {"generation": "gen-...", "analysis_version": N, "engine": "whoosh",
+                     "engine_format": N}, replaced atomically; another analysis version, engine or
+                     engine format than the builder's makes `minutes index` rebuild
     gen-<stamp>/     an index of that engine; incremental runs commit into it (commits are atomic),
                      a full rebuild writes a new generation and then swaps CURRENT.
 """
@@ -29,13 +30,13 @@ def read_pointer(index_dir: Path) -> dict | None:
         return None
 
 
-def write_pointer(index_dir: Path, generation: str, engine: str = "whoosh") -> None:
+def write_pointer(index_dir: Path, generation: str, engine: str = "whoosh", engine_format: int = 1) -> None:
     """Swap CURRENT atomically: readers see the old generation or the new one, never neither."""
     index_dir = Path(index_dir)
     temporary = index_dir / f".{POINTER}.{os.getpid()}"
     try:
         temporary.write_text(json.dumps({"generation": generation, "analysis_version": ANALYSIS_VERSION,
-                                         "engine": engine}),
+                                         "engine": engine, "engine_format": engine_format}),
                              encoding="utf-8")
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())

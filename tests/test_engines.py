@@ -68,3 +68,13 @@ def test_many_small_commits_answer_exactly_as_one_build(tmp_path, engine) -> Non
                     answer["hits"] = sorted(answer["hits"], key=lambda hit: hit["id"])
             assert found == expected, (text, sort)
     assert [item["id"] for item in small.case("14/32918")] == [item["id"] for item in whole.case("14/32918")]
+
+
+def test_an_index_of_an_older_engine_format_is_rebuilt(tmp_path) -> None:
+    index = tmp_path / "index"
+    build_index(ROOT / "corpus", index, engine="tantivy")
+    pointer = json.loads((index / "CURRENT").read_text(encoding="utf-8"))
+    (index / "CURRENT").write_text(json.dumps({**pointer, "engine_format": 1}), encoding="utf-8")
+    report = build_index(ROOT / "corpus", index)
+    assert (report.rebuilt, report.new, json.loads((index / "CURRENT").read_text(encoding="utf-8"))["engine_format"]) == (
+        True, 5, 2)

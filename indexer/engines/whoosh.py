@@ -317,6 +317,7 @@ TEMPORARY_TOC = re.compile(r"^_MAIN_\d+\.toc\..+$")  # whoosh writes the TOC und
 
 class WhooshEngine:
     name = "whoosh"
+    format = 1
 
     def create(self, generation: Path) -> WhooshWriter:
         return WhooshWriter(whoosh_index.create_in(str(generation), make_schema()))
