@@ -6,9 +6,11 @@ saved state (or an unreadable one) prepares it itself. Engine-free: it asks the 
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import pickle
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 MANY_VALUES = 64  # a facet with more values than this is also kept per document, to count by matches
 FORMAT = 1  # of the saved file; a file of another format is prepared anew
+BUILD_LOCK = ".build.lock"  # held by `minutes index` for its whole run (indexer/build.py)
+WAIT_FOR_BUILDER = 15.0  # seconds a reader waits for a running builder to save a state it committed
 
 
 @dataclass(slots=True)
@@ -102,3 +106,29 @@ def load_prepared(generation: Path, version: str) -> Prepared | None:
         logger.warning("%s: unreadable, prepared anew", prepared_path(generation, version))
         return None
     return prepared if saved_format == FORMAT and isinstance(prepared, Prepared) else None
+
+
+def builder_running(index_dir: Path) -> bool:
+    """Whether a `minutes index` holds the index directory (it saves each state it commits)."""
+    try:
+        descriptor = os.open(Path(index_dir) / BUILD_LOCK, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)  # closing releases a shared lock taken just now
+    return False
+
+
+def wait_for_prepared(index_dir: Path, generation: Path, version: str) -> Prepared | None:
+    """The state the running builder is saving for `version`; None once it has stopped without."""
+    deadline = time.monotonic() + WAIT_FOR_BUILDER
+    while time.monotonic() < deadline:
+        prepared = load_prepared(generation, version)
+        if prepared is not None or not builder_running(index_dir):
+            return prepared or load_prepared(generation, version)
+        time.sleep(0.05)
+    return None

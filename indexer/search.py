@@ -17,7 +17,7 @@ from pathlib import Path
 from pyroaring import BitMap
 
 from .engine import Engine, Snapshot
-from .prepared import Prepared, load_prepared, prepare
+from .prepared import Prepared, builder_running, load_prepared, prepare, wait_for_prepared
 from .engines import DEFAULT_ENGINE, get_engine
 from .facets import FACETS, Facet
 from .highlight import Highlighter, best_snippet, mark
@@ -95,8 +95,14 @@ class SearchIndex:
         with self._lock:
             prepared = self._prepared.get(snapshot.version)
             if prepared is None:
-                # Prepared by `minutes index` with the commit, as a rule; by the first reader otherwise.
-                prepared = load_prepared(self._local.generation, snapshot.version) or prepare(snapshot)
+                # Prepared by `minutes index` with the commit, as a rule; when a reader sees the commit
+                # first, it waits for the builder instead of doing the same work beside it; a state
+                # nobody saved is prepared by the first reader.
+                generation = self._local.generation
+                prepared = load_prepared(generation, snapshot.version)
+                if prepared is None and builder_running(self.index_dir):
+                    prepared = wait_for_prepared(self.index_dir, generation, snapshot.version)
+                prepared = prepared or prepare(snapshot)
                 self._prepared = {snapshot.version: prepared}  # older states are never asked for again
         return snapshot, prepared
 

@@ -40,3 +40,36 @@ def test_a_damaged_prepared_state_is_prepared_anew(tmp_path, caplog) -> None:
     saved.write_bytes(b"not a pickle")
     assert SearchIndex(tmp_path / "index").search(Query(text="KMD")).total == 3
     assert [record.getMessage() for record in caplog.records] == [f"{saved}: unreadable, prepared anew"]
+
+
+def test_a_reader_that_sees_a_commit_first_waits_for_the_builder_s_saved_state(tmp_path, monkeypatch) -> None:
+    import fcntl
+    import threading
+    import time
+
+    from indexer.engines import get_engine
+    from indexer.prepared import save_prepared
+
+    index = tmp_path / "index"
+    build_index(ROOT / "corpus", index)
+    [saved] = index.glob("gen-*/prepared-*.pickle")
+    saved.unlink()  # as between the builder's commit and its save
+    lock = open(index / ".build.lock", "a+")
+    fcntl.flock(lock, fcntl.LOCK_EX)  # the builder is still running
+
+    def builder_saves_then_stops() -> None:
+        time.sleep(0.3)
+        snapshot = get_engine("whoosh").open(saved.parent)
+        save_prepared(saved.parent, snapshot)
+        snapshot.close()
+        lock.close()
+
+    computed = []
+    monkeypatch.setattr(indexer.search, "prepare", lambda snapshot: computed.append(snapshot))
+    builder = threading.Thread(target=builder_saves_then_stops)
+    started = time.monotonic()
+    builder.start()
+    total = SearchIndex(index).search(Query()).total
+    waited = time.monotonic() - started
+    builder.join()
+    assert (total, computed, waited >= 0.3) == (44, [], True)
