@@ -52,7 +52,6 @@ import json
 import os
 import platform
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -70,6 +69,7 @@ sys.path.insert(0, str(HERE))  # benchmarks/ is not a package
 sys.path.insert(0, str(ROOT))
 
 import plot  # noqa: E402
+from serving import HOST, free_port, stop_process  # noqa: E402
 from generate import ArchiveGenerator, generate  # noqa: E402
 from references import (  # noqa: E402
     REFERENCE_NAMES,
@@ -96,7 +96,6 @@ ENGINE_LABELS = {**{ours_key(engine): f"ours ({engine})" for engine in OUR_ENGIN
 DEFAULT_SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (200,)
 QUICK_REPEAT = 3
-HOST = "127.0.0.1"
 UPDATE_ITEMS = 8  # items of the meeting added for the update measurement
 WARM_SAMPLES = 5  # the same search again after a first request: its median is the warm figure
 CASE_SAMPLE_FILES = 30  # the case number searched is the most frequent one in the first meetings
@@ -251,12 +250,6 @@ def measure_alternating(mix: list[MixEntry], engines: dict[str, Callable[[MixEnt
 
 # -- the server --------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 class Server:
     """`minutes serve` as a child process, and one keep-alive client connection to it."""
 
@@ -331,13 +324,7 @@ class Server:
     def stop(self) -> None:
         if self.connection is not None:
             self.connection.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.log.close()
 
 

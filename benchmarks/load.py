@@ -30,7 +30,6 @@ import json
 import os
 import platform
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,8 +44,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # benchmarks/ is not a package
 
 from run import QUERIES, ROOT, scaled_corpus  # noqa: E402
+from serving import HOST, free_port, stop_process  # noqa: E402
 
-HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 30.0  # seconds; a request slower than this counts as a connection error
 PHASES = [("1 client", 1, False), ("8 clients", 8, False), ("32 clients", 32, False),
           ("8 clients during rebuilds", 8, True)]
@@ -74,12 +73,6 @@ def request_mix() -> list[str]:
         "/sager/14/32918",
     ]
     return paths
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def minutes(*args: str) -> list[str]:
@@ -130,13 +123,7 @@ class Server:
         return "\n".join([line for line in text if "waitress.queue" not in line][-lines:])
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.log.close()
 
 
