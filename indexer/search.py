@@ -7,6 +7,7 @@ itself: facet counts on compressed bitmaps, date order, snippets (`highlight`), 
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 import time
@@ -197,12 +198,19 @@ class SearchIndex:
             counts = Counter(value for doc in scope for value in per_document.get(doc, ()))
         else:
             counts = Counter({value: scope.intersection_cardinality(ids) for value, ids in by_value.items()})
-        values = [FacetValue(value, facet.value_label(value), counts.get(value, 0), value in chosen)
-                  for value in by_value if counts.get(value) or value in chosen]
-        values.sort(key=lambda v: facet.sort_key(v.value, v.count))
-        if facet.size is not None and len(values) > facet.size:
-            return values[:facet.size] + [v for v in values[facet.size:] if v.selected], True
-        return values, False
+        shown = [(value, count) for value, count in counts.items() if count]
+        shown += [(value, 0) for value in chosen if value in by_value and not counts.get(value)]
+        truncated = facet.size is not None and len(shown) > facet.size
+        if truncated:
+            # The most frequent `size` values, and the selected ones beyond them: thousands of case
+            # numbers are ranked by a partial sort, and only the values shown get labels.
+            top = heapq.nsmallest(facet.size, shown, key=lambda pair: facet.sort_key(*pair))
+            on_top = {value for value, _count in top}
+            shown = top + sorted(((value, count) for value, count in shown if value in chosen and value not in on_top),
+                                 key=lambda pair: facet.sort_key(*pair))
+        else:
+            shown.sort(key=lambda pair: facet.sort_key(*pair))
+        return [FacetValue(value, facet.value_label(value), count, value in chosen) for value, count in shown], truncated
 
     def _hits(self, snapshot: Snapshot, prepared: Prepared, parsed: ParsedQuery, final: BitMap, query: Query,
               ranked: list[int] | None) -> list[Hit]:

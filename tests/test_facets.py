@@ -78,3 +78,22 @@ def test_a_facet_that_fails_is_reported_not_shown_empty(searcher, monkeypatch) -
     results = searcher.search(Query(text="KMD"))
     assert (list(results.facets), results.total) == (["year", "case", "decision"], 3)
     assert results.notice == "Afgrænsningen efter center kunne ikke tælles og vises ikke."
+
+
+def test_the_case_facet_shows_the_ten_most_frequent_and_a_selected_one_beyond_them(searcher) -> None:
+    from collections import Counter
+    from pathlib import Path
+
+    from indexer.load import load_meeting
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "direktionen"
+    cases = Counter(item.case_number for path in sorted(corpus.glob("*.txt"))
+                    for item in load_meeting(path).items if item.case_number)
+    ranked = sorted(cases.items(), key=lambda pair: (-pair[1], pair[0]))
+    assert len(ranked) > 11  # the facet must be cut for this test to say anything
+    beyond = ranked[-1][0]
+    results = searcher.search(Query(filters={"case": [beyond]}))
+    shown = [(v.value, v.count, v.selected) for v in results.facets["case"]]
+    # A facet is counted under the other facets' selections, not its own: the case facet still counts all 44.
+    assert shown == [(value, count, False) for value, count in ranked[:10]] + [(beyond, cases[beyond], True)]
+    assert results.facets_truncated["case"] is True
