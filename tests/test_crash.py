@@ -9,6 +9,7 @@ leave no file behind that the index does not use."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import shutil
@@ -117,6 +118,34 @@ def test_index_killed_at_a_moment_of_the_write(corpus, tmp_path, moment, rebuild
     assert (report.failed, report.items) == ([], NEW_ANSWERS[0])
     assert answers(index) == NEW_ANSWERS
     assert unused_files(index) == []
+
+
+TANTIVY_MOMENTS = {"tantivy-added": OLD_ANSWERS, "tantivy-committed": NEW_ANSWERS}
+
+
+@pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
+@pytest.mark.parametrize("moment", list(TANTIVY_MOMENTS))
+def test_a_tantivy_index_killed_around_its_commit_answers_old_or_new(corpus, tmp_path, moment, rebuild) -> None:
+    index = tmp_path / "index"
+    build_index(corpus, index, engine="tantivy")
+    add_new_minutes(corpus)
+    command = [sys.executable, str(STOP_AT), moment, "index", "--corpus", str(corpus), "--index", str(index)]
+    process = subprocess.Popen(command + (["--rebuild"] if rebuild else []), cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _, status = os.waitpid(process.pid, os.WUNTRACED)
+        # Only the hook around tantivy's commit stops the process: stopped means the moment was reached.
+        assert os.WIFSTOPPED(status), f"minutes index ended (status {status}) before reaching '{moment}'"
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+    assert answers(index) == (OLD_ANSWERS if rebuild else TANTIVY_MOMENTS[moment])
+    report = build_index(corpus, index)  # the killed run's lock and leftovers do not get in the way
+    assert (report.failed, report.items, json.loads((index / "CURRENT").read_text())["engine"]) == (
+        [], NEW_ANSWERS[0], "tantivy")
+    assert answers(index) == NEW_ANSWERS
+    assert [path.name for path in index.glob("gen-*")] == [json.loads((index / "CURRENT").read_text())["generation"]]
 
 
 # -- a full disk -------------------------------------------------------------------------------------

@@ -201,6 +201,12 @@ class TantivySnapshot:
 
 # -- writing ----------------------------------------------------------------------------------------
 
+def commit_writer(writer: tantivy.IndexWriter) -> None:
+    """tantivy's commit point: meta.json names the new segments (tests/tools/stop_at.py stops around it)."""
+    writer.commit()
+    writer.wait_merging_threads()
+
+
 class TantivyWriter:
     def __init__(self, generation: Path, index: tantivy.Index) -> None:
         self.generation = generation
@@ -238,8 +244,7 @@ class TantivyWriter:
                 for fields in docs:
                     writer.add_document(self._document(fields, key))
                     key += 1
-            writer.commit()
-            writer.wait_merging_threads()
+            commit_writer(writer)
         except BaseException:
             try:
                 writer.rollback()

@@ -7,6 +7,8 @@ MOMENT is one of
     segment      right after the first file of the new segment is created
     toc          right after the new table of contents is created under its temporary name
     toc-renamed  right after that table of contents is renamed into place (whoosh's commit point)
+    tantivy-added      (tantivy) every document added, right before the commit
+    tantivy-committed  (tantivy) right after the commit (tantivy's commit point)
 """
 
 from __future__ import annotations
@@ -31,7 +33,25 @@ def stop_here() -> None:
     os.kill(os.getpid(), signal.SIGSTOP)
 
 
+def install_tantivy(moment: str) -> None:
+    import indexer.engines.tantivy as engine
+
+    commit_writer = engine.commit_writer
+
+    def commit_and_maybe_stop(writer) -> None:
+        if moment == "tantivy-added":
+            stop_here()
+        commit_writer(writer)
+        if moment == "tantivy-committed":
+            stop_here()
+
+    engine.commit_writer = commit_and_maybe_stop
+
+
 def install(moment: str) -> None:
+    if moment.startswith("tantivy-"):
+        install_tantivy(moment)
+        return
     create_file, rename_file = FileStorage.create_file, FileStorage.rename_file
 
     def create_and_maybe_stop(self, name, **kwargs):
