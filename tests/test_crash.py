@@ -17,6 +17,8 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -73,6 +75,23 @@ def unused_files(index: Path) -> list[str]:
     return sorted(found - expected)
 
 
+@contextmanager
+def stopped_at(moment: str, corpus: Path, index: Path, rebuild: bool) -> Iterator[None]:
+    """`minutes index` stopped (SIGSTOP) at `moment` (tests/tools/stop_at.py) while the block runs,
+    then killed (SIGKILL)."""
+    command = [sys.executable, str(STOP_AT), moment, "index", "--corpus", str(corpus), "--index", str(index)]
+    process = subprocess.Popen(command + (["--rebuild"] if rebuild else []), cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _, status = os.waitpid(process.pid, os.WUNTRACED)
+        assert os.WIFSTOPPED(status), f"minutes index ended (status {status}) before reaching '{moment}'"
+        yield
+    finally:
+        process.kill()
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
@@ -98,20 +117,11 @@ def test_index_killed_at_a_moment_of_the_write(corpus, tmp_path, moment, rebuild
     build_index(corpus, index)
     old_generation = sorted(index.glob("gen-*"))
     add_new_minutes(corpus)
-    command = [sys.executable, str(STOP_AT), moment, "index", "--corpus", str(corpus), "--index", str(index)]
-    process = subprocess.Popen(command + (["--rebuild"] if rebuild else []), cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _, status = os.waitpid(process.pid, os.WUNTRACED)
-        assert os.WIFSTOPPED(status), f"minutes index ended (status {status}) before reaching '{moment}'"
+    with stopped_at(moment, corpus, index, rebuild):
         written = [g for g in index.glob("gen-*") if g not in old_generation] if rebuild else old_generation
         pattern, expected_after_kill = MOMENTS[moment]
         assert [p.name for p in written[0].iterdir() if re.match(pattern, p.name)], \
             f"stopped, but the directory does not show the moment '{moment}'"
-    finally:
-        process.kill()
-        process.wait()
-    assert process.returncode == -signal.SIGKILL
 
     assert answers(index) == (OLD_ANSWERS if rebuild else expected_after_kill)
     report = build_index(corpus, index)  # the killed run's lock and leftovers do not get in the way
@@ -129,17 +139,8 @@ def test_a_tantivy_index_killed_around_its_commit_answers_old_or_new(corpus, tmp
     index = tmp_path / "index"
     build_index(corpus, index, engine="tantivy")
     add_new_minutes(corpus)
-    command = [sys.executable, str(STOP_AT), moment, "index", "--corpus", str(corpus), "--index", str(index)]
-    process = subprocess.Popen(command + (["--rebuild"] if rebuild else []), cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _, status = os.waitpid(process.pid, os.WUNTRACED)
-        # Only the hook around tantivy's commit stops the process: stopped means the moment was reached.
-        assert os.WIFSTOPPED(status), f"minutes index ended (status {status}) before reaching '{moment}'"
-    finally:
-        process.kill()
-        process.wait()
-    assert process.returncode == -signal.SIGKILL
+    with stopped_at(moment, corpus, index, rebuild):
+        pass  # only the hook around tantivy's commit stops the process: stopped means the moment was reached
     assert answers(index) == (OLD_ANSWERS if rebuild else TANTIVY_MOMENTS[moment])
     report = build_index(corpus, index)  # the killed run's lock and leftovers do not get in the way
     assert (report.failed, report.items, json.loads((index / "CURRENT").read_text())["engine"]) == (
