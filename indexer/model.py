@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from datetime import date
 
 # A case number as the minutes print it, e.g. 14/32918: two-digit year, slash, serial. The one
 # definition: the parser, the tokenizer, the query language and request validation all build on it.
 CASE_NUMBER = r"[0-9]{2}/[0-9]{1,6}"
+CASE_RE = re.compile(rf"^{CASE_NUMBER}$")  # a whole string that is one case number
 
 
 @dataclass(slots=True)

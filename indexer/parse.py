@@ -13,7 +13,7 @@ from datetime import date
 from difflib import SequenceMatcher
 
 from .centres import find_centres
-from .model import CASE_NUMBER, AgendaItem, Decision, Meeting, Participant, Section, SubDecision
+from .model import CASE_RE, AgendaItem, Decision, Meeting, Participant, Section, SubDecision
 
 
 class ParseError(ValueError):
@@ -33,7 +33,6 @@ MEETING_DATE_RE = re.compile(
 LOCATION_RE = re.compile(r"^Mødested\s+(?P<location>.+?)\s*$", re.MULTILINE)
 PARTICIPANTS_RE = re.compile(r"^Mødedeltagere\s+(?P<names>.+?)\s*$", re.MULTILINE)
 ITEM_RE = re.compile(r"^Punkt\s+(?P<number>\d+)\s*:\s*(?P<title>.*?)\s*$", re.MULTILINE)
-CASE_RE = re.compile(rf"^{CASE_NUMBER}$")
 CONTENTS_HEADING_RE = re.compile(r"^Indholdsfortegnelse\s*$", re.MULTILINE | re.IGNORECASE)
 # A contents line: the title, then dot leaders and/or a TAB, then the page number.
 CONTENTS_ENTRY_RE = re.compile(r"^\S.*?(?:\.{2,}\s*|\t\s*)\d+\s*$", re.MULTILINE)

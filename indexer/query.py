@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .facets import FACETS, QueryError
-from .model import CASE_NUMBER
+from .model import CASE_RE
+from .querytext import MAX_QUERY_CHARS
 
-__all__ = ["QueryError", "Query", "Results", "Hit", "FacetValue", "query_from_params", "results_to_dict"]
+__all__ = ["CASE_RE", "MAX_QUERY_CHARS", "QueryError", "Query", "Results", "Hit", "FacetValue", "query_from_params",
+           "results_to_dict"]
 
 SORTS = ("relevance", "newest", "oldest")
-MAX_QUERY_CHARS = 500
 MAX_PAGE = 1000
-CASE_RE = re.compile(rf"^{CASE_NUMBER}$")
 ISO_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .analysis import DANISH_STOPWORDS, query_terms
-from .model import CASE_NUMBER
+from .model import CASE_NUMBER, CASE_RE
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 40
@@ -140,7 +140,6 @@ LEXEME = re.compile(r"""
   | (?P<word>[^\s()"]+)
 """, re.VERBOSE)
 WORD = re.compile(r'[^\s()"]+')
-CASE_RE = re.compile(rf"^{CASE_NUMBER}$")
 MAX_DEPTH = 20  # brackets nested deeper than this are not read as brackets
 
 
