@@ -24,6 +24,9 @@ class Highlighter:
                 self.terms.setdefault(leaf.field, set()).update(leaf.terms)
             elif isinstance(leaf, Prefix):
                 self.prefixes[leaf.field] = (*self.prefixes.get(leaf.field, ()), leaf.prefix)
+        # Per field, each word seen -> the offsets in it of the forms that match: the hits of one
+        # page share most of their words, so each is analysed and checked once a query.
+        self._matching: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {}
 
     def spans(self, text: str, field: str) -> list[tuple[int, int]]:
         """Character offsets in `text` (of `field`) of the words the query matches there."""
@@ -31,19 +34,18 @@ class Highlighter:
         prefixes = self.prefixes.get(None, ()) + self.prefixes.get(field, ())
         if not terms and not prefixes:
             return []
-        # The text's distinct words are few: check each once, then collect the places of those that match.
-        regex, index_forms = FULL_TEXT.tokenizer.regex, FULL_TEXT.index_forms
-        matching: dict[str, list[tuple[int, int]]] = {}
-        for word in set(regex.findall(text)):
-            parts = [(start, end) for term, start, end in index_forms(word)
-                     if term in terms or (prefixes and term.startswith(prefixes))]
+        matching = self._matching.setdefault(field, {})
+        index_forms = FULL_TEXT.index_forms
+        found = []
+        for match in FULL_TEXT.tokenizer.regex.finditer(text):
+            word = match.group()
+            parts = matching.get(word)
+            if parts is None:
+                parts = matching[word] = tuple((start, end) for term, start, end in index_forms(word)
+                                               if term in terms or (prefixes and term.startswith(prefixes)))
             if parts:
-                matching[word] = parts
-        if not matching:
-            return []
-        found = [(match.start() + start, match.start() + end)
-                 for match in regex.finditer(text) if match.group() in matching
-                 for start, end in matching[match.group()]]
+                offset = match.start()
+                found.extend((offset + start, offset + end) for start, end in parts)
         return merge_spans(found)
 
 

@@ -7,25 +7,97 @@ saved state (or an unreadable one) prepares it itself. Engine-free: it asks the 
 from __future__ import annotations
 
 import fcntl
+import heapq
 import logging
 import os
 import pickle
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyroaring import FrozenBitMap
+import numpy
+from pyroaring import BitMap, FrozenBitMap
 
 from .engine import Snapshot
-from .facets import FACETS
+from .facets import FACETS, Facet
 from .suggest import Suggester
 
 logger = logging.getLogger(__name__)
 
-MANY_VALUES = 64  # a facet with more values than this is also kept per document, to count by matches
-FORMAT = 1  # of the saved file; a file of another format is prepared anew
+MANY_VALUES = 64  # a facet with more values than this, at most one per item, is kept as a column
+FORMAT = 2  # of the saved file; a file of another format is prepared anew
 BUILD_LOCK = ".build.lock"  # held by `minutes index` for its whole run (indexer/build.py)
 WAIT_FOR_BUILDER = 15.0  # seconds a reader waits for a running builder to save a state it committed
+EMPTY = FrozenBitMap()
+
+
+class ValueBitmaps:
+    """A facet of few values, or of several values an item: each value's ids as a bitmap, counted by
+    intersecting it with the matches."""
+
+    __slots__ = ("ids_of",)
+
+    def __init__(self, ids_of: dict[str, FrozenBitMap]) -> None:
+        self.ids_of = ids_of
+
+    def __len__(self) -> int:
+        return len(self.ids_of)
+
+    def __contains__(self, value: str) -> bool:
+        return value in self.ids_of
+
+    def ids(self, value: str) -> FrozenBitMap:
+        return self.ids_of.get(value, EMPTY)
+
+    def best(self, scope: BitMap, facet: Facet) -> tuple[list[tuple[str, int]], int]:
+        """The `facet.size` values with most ids in `scope`, in the facet's order (all if it has no
+        size), each with its count; and how many values have any id in `scope`."""
+        counted = [(value, count) for value, ids in self.ids_of.items() if (count := scope.intersection_cardinality(ids))]
+        if facet.size is None or len(counted) <= facet.size:
+            return sorted(counted, key=lambda pair: facet.sort_key(*pair)), len(counted)
+        return heapq.nsmallest(facet.size, counted, key=lambda pair: facet.sort_key(*pair)), len(counted)
+
+
+class ValueColumn:
+    """A facet of many values and at most one an item (case numbers: tens of thousands): each id's
+    value as its place in `names`, one array for all ids, counted in one pass over the matches
+    (numpy's bincount). `names` are in the facet's order among equal counts, so the most frequent
+    values are found by one partial sort of (count, place)."""
+
+    __slots__ = ("names", "place", "of_id")
+
+    def __init__(self, ids_of: dict[str, FrozenBitMap], facet: Facet, size: int) -> None:
+        self.names = sorted(ids_of, key=lambda value: facet.sort_key(value, 0))
+        self.place = {value: place for place, value in enumerate(self.names)}
+        self.of_id = numpy.full(size, -1, dtype=numpy.int32)
+        for place, value in enumerate(self.names):
+            self.of_id[ids_of[value].to_array()] = place
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __contains__(self, value: str) -> bool:
+        return value in self.place
+
+    def ids(self, value: str) -> FrozenBitMap:
+        place = self.place.get(value)
+        return EMPTY if place is None else FrozenBitMap(numpy.flatnonzero(self.of_id == place).tolist())
+
+    def best(self, scope: BitMap, facet: Facet) -> tuple[list[tuple[str, int]], int]:
+        places = self.of_id[numpy.frombuffer(scope.to_array(), dtype=numpy.uint32)]
+        counts = numpy.bincount(places[places >= 0], minlength=len(self.names))
+        found = numpy.flatnonzero(counts)
+        if facet.size is not None and len(found) > facet.size:
+            # Most frequent first, then by place: one number orders both, and a partial sort finds the best.
+            order = counts[found].astype(numpy.int64) * len(self.names) - found
+            found = found[numpy.argpartition(-order, facet.size)[:facet.size]]
+        best = sorted(((self.names[place], int(counts[place])) for place in found.tolist()),
+                      key=lambda pair: facet.sort_key(*pair))
+        return best, int(numpy.count_nonzero(counts))
+
+
+FacetValues = ValueBitmaps | ValueColumn
 
 
 @dataclass(slots=True)
@@ -33,32 +105,34 @@ class Prepared:
     """What every request needs of one index state, computed once per state (`prepare`)."""
 
     live: FrozenBitMap
-    values: dict[str, dict[str, FrozenBitMap]]  # facet -> value -> live ids
-    values_of: dict[str, dict[int, tuple[str, ...]]]  # many-valued facets: id -> its values
+    values: dict[str, FacetValues]  # facet name -> its values and their live ids
     dates: dict[str, FrozenBitMap]  # meeting date -> live ids
     # Live ids by meeting date, then item number: browsing, date sorts and the meeting and case pages
     # read these instead of sorting on every request.
-    oldest: list[int]
-    newest: list[int]
-    place: dict[int, int]  # id -> its place in `oldest`
+    oldest: array
+    newest: array
+    place: array  # id -> its place in `oldest`
     by_item: dict[tuple[str, int], int]  # (meeting date, item number) -> id
     suggester: Suggester | None = None  # made on first use: most queries never need it (not saved)
+
+
+def facet_values(facet: Facet, ids_of: dict[str, FrozenBitMap], size: int) -> FacetValues:
+    """A column for a facet of many values, at most one an item, ordered by count; else bitmaps."""
+    if len(ids_of) <= MANY_VALUES or facet.order != "count":
+        return ValueBitmaps(ids_of)
+    if sum(len(ids) for ids in ids_of.values()) != len(BitMap.union(BitMap(), *ids_of.values())):
+        return ValueBitmaps(ids_of)  # an item with two values: counting by column would drop one
+    return ValueColumn(ids_of, facet, size)
 
 
 def prepare(snapshot: Snapshot) -> Prepared:
     # Frozen: every request shares these, and an in-place operation on one would corrupt them all.
     live = FrozenBitMap(snapshot.live())
-    values: dict[str, dict[str, FrozenBitMap]] = {}
-    values_of: dict[str, dict[int, tuple[str, ...]]] = {}
+    size = live.max() + 1 if live else 0
+    values: dict[str, FacetValues] = {}
     for facet in FACETS:
         by_value = {value: FrozenBitMap(ids & live) for value, ids in snapshot.keyword_values(facet.field).items()}
-        values[facet.name] = {value: ids for value, ids in by_value.items() if ids}
-        if len(values[facet.name]) > MANY_VALUES:
-            per_document: dict[int, list[str]] = {}
-            for value, ids in values[facet.name].items():
-                for doc in ids:
-                    per_document.setdefault(doc, []).append(value)
-            values_of[facet.name] = {doc: tuple(found) for doc, found in per_document.items()}
+        values[facet.name] = facet_values(facet, {value: ids for value, ids in by_value.items() if ids}, size)
     dates = {day: FrozenBitMap(ids & live) for day, ids in snapshot.keyword_values("date").items()}
     by_day: dict[str, list[int]] = {}
     by_item: dict[tuple[str, int], int] = {}
@@ -69,10 +143,12 @@ def prepare(snapshot: Snapshot) -> Prepared:
         numbered = sorted(zip(snapshot.numbers(ids), ids))
         by_day[day] = [doc for _number, doc in numbered]
         by_item.update(((day, number), doc) for number, doc in numbered)
-    oldest = [doc for day in by_day for doc in by_day[day]]
-    newest = [doc for day in reversed(by_day) for doc in by_day[day]]
-    return Prepared(live, values, values_of, {day: dates[day] for day in by_day}, oldest, newest,
-                    {doc: place for place, doc in enumerate(oldest)}, by_item)
+    oldest = array("q", (doc for day in by_day for doc in by_day[day]))
+    newest = array("q", (doc for day in reversed(by_day) for doc in by_day[day]))
+    place = array("q", [-1]) * size
+    for position, doc in enumerate(oldest):
+        place[doc] = position
+    return Prepared(live, values, {day: dates[day] for day in by_day}, oldest, newest, place, by_item)
 
 
 def prepared_path(generation: Path, version: str) -> Path:

@@ -7,11 +7,9 @@ itself: facet counts on compressed bitmaps, date order, snippets (`highlight`), 
 
 from __future__ import annotations
 
-import heapq
 import logging
 import threading
 import time
-from collections import Counter
 from itertools import islice
 from pathlib import Path
 
@@ -159,8 +157,8 @@ class SearchIndex:
 
     @staticmethod
     def _any_of(prepared: Prepared, facet: str, values: list[str]) -> BitMap:
-        found = prepared.values.get(facet, {})
-        return BitMap.union(BitMap(), *(found[value] for value in values if value in found))
+        found = prepared.values[facet]
+        return BitMap.union(BitMap(), *(found.ids(value) for value in values))
 
     @staticmethod
     def _date_filter(prepared: Prepared, query: Query) -> BitMap | None:
@@ -191,25 +189,19 @@ class SearchIndex:
 
     @staticmethod
     def _facet_values(prepared: Prepared, facet: Facet, scope: BitMap, chosen: list[str]) -> tuple[list[FacetValue], bool]:
-        by_value = prepared.values[facet.name]
-        per_document = prepared.values_of.get(facet.name)
-        if per_document is not None and len(scope) < len(by_value):
-            # Fewer matches than values: count the matches' values, not every value's matches.
-            counts = Counter(value for doc in scope for value in per_document.get(doc, ()))
-        else:
-            counts = Counter({value: scope.intersection_cardinality(ids) for value, ids in by_value.items()})
-        shown = [(value, count) for value, count in counts.items() if count]
-        shown += [(value, 0) for value in chosen if value in by_value and not counts.get(value)]
-        truncated = facet.size is not None and len(shown) > facet.size
+        values = prepared.values[facet.name]
+        best, found = values.best(scope, facet)  # the `size` most frequent, and how many values occur
+        counts = dict(best)
+        for value in chosen:  # selected values are always shown, counted or not
+            if value in values and value not in counts:
+                counts[value] = scope.intersection_cardinality(values.ids(value))
+        shown = sorted(counts.items(), key=lambda pair: facet.sort_key(*pair))
+        unmatched = sum(1 for count in counts.values() if not count)  # selected values with no match
+        truncated = facet.size is not None and found + unmatched > facet.size
         if truncated:
-            # The most frequent `size` values, and the selected ones beyond them: thousands of case
-            # numbers are ranked by a partial sort, and only the values shown get labels.
-            top = heapq.nsmallest(facet.size, shown, key=lambda pair: facet.sort_key(*pair))
-            on_top = {value for value, _count in top}
-            shown = top + sorted(((value, count) for value, count in shown if value in chosen and value not in on_top),
-                                 key=lambda pair: facet.sort_key(*pair))
-        else:
-            shown.sort(key=lambda pair: facet.sort_key(*pair))
+            # The `size` first of the values shown, matched or selected; then the selected ones beyond them.
+            on_top = [pair for pair in shown if pair in best or not pair[1]][:facet.size]
+            shown = on_top + [pair for pair in shown if pair not in on_top]
         return [FacetValue(value, facet.value_label(value), count, value in chosen) for value, count in shown], truncated
 
     def _hits(self, snapshot: Snapshot, prepared: Prepared, parsed: ParsedQuery, final: BitMap, query: Query,
@@ -317,7 +309,7 @@ class SearchIndex:
     def case(self, case_number: str) -> list[dict]:
         """Every item under a case, oldest first."""
         snapshot, prepared = self._state()
-        return self._records(snapshot, prepared, prepared.values["case"].get(case_number, BitMap()))
+        return self._records(snapshot, prepared, prepared.values["case"].ids(case_number))
 
     def neighbours(self, meeting_date: str, number: int) -> tuple[dict | None, dict | None]:
         items = self.meeting(meeting_date)

@@ -4,7 +4,6 @@ every engine, and writes its JSON. No timing is asserted: the figures depend on 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -13,9 +12,9 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from benchmark_scripts import load_script
 
 from indexer.load import load_meeting
 from indexer.model import CASE_NUMBER
@@ -27,15 +26,6 @@ REFERENCES = ("tantivy", "fts5")
 OURS = {"ours-whoosh": "whoosh", "ours-tantivy": "tantivy"}  # ours on each engine: JSON key -> engine
 OURS_LABELS = {"ours-whoosh": "ours (whoosh)", "ours-tantivy": "ours (tantivy)"}
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def load_script(name: str) -> ModuleType:
-    """A script of benchmarks/ (not a package) as a module."""
-    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
 
 
 generate_script = load_script("generate")

@@ -182,14 +182,28 @@ class TantivySnapshot:
         hits = self._search(tantivy.Query.term_query(self.schema, "key", key), 1)
         return hits[0][1]
 
+    def _matched(self, query: tantivy.Query) -> BitMap:
+        # Ordered by the key, the hits carry it: no second read of the key column.
+        hits = self.searcher.search(query, limit=max(1, self.searcher.num_docs), count=False, order_by_field="key").hits
+        return BitMap([key for key, _address in hits])
+
     def match(self, tree: qt.Node) -> BitMap:
-        return BitMap(self._keys(self._search(self.translate(tree))))
+        return self._matched(self.translate(tree))
 
     def rank(self, tree: qt.Node, allowed: BitMap | None, limit: int) -> tuple[BitMap, list[int]]:
-        hits = self._search(self.translate(tree))  # best first
-        keys = self._keys(hits)
-        top = [key for key in keys if allowed is None or key in allowed][:limit]
-        return BitMap(keys), top
+        query = self.translate(tree)
+        matched = self._matched(query)
+        wanted = min(limit, len(matched) if allowed is None else matched.intersection_cardinality(allowed))
+        # Only the best hits become Python objects: as many as the page needs, more when the filters
+        # allow a share of the matches, all of them when that was not enough.
+        share = 1.0 if allowed is None else max(wanted, 1) / max(len(matched), 1)
+        depth = min(len(matched), int(limit / share * 1.5) + 10)
+        while True:
+            keys = self._keys(self._search(query, depth))  # best first
+            top = [key for key in keys if allowed is None or key in allowed][:limit]
+            if len(top) >= wanted or depth >= len(matched):
+                return matched, top
+            depth = min(len(matched), depth * 4)
 
     def record(self, doc: int) -> dict:
         stored = self.searcher.doc(self._address(doc))
