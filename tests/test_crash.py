@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.build import IndexWriteError, build_index
+from indexer.engines import ENGINES
 from indexer.query import Query
 from indexer.search import SearchIndex
 from webui import create_app
@@ -160,25 +161,32 @@ def usage(index: Path) -> dict[str, int]:
     return {p.relative_to(index).as_posix(): p.stat().st_size for p in index.rglob("*")}
 
 
-@pytest.fixture()
-def small_disk(tmp_path: Path):
-    """A 3 MB tmpfs: the index of the corpus (about 1.9 MB) fits, a second copy of it does not."""
+# Per engine, a tmpfs size that holds the index of the corpus (whoosh about 1.7 MB, tantivy 0.3 MB)
+# but not a second copy of it, nor the index with 30 more meetings (3.1 MB, 1.5 MB).
+SMALL_DISK = {"whoosh": "3m", "tantivy": "1m"}
+
+
+@pytest.fixture(params=sorted(ENGINES))
+def engine_and_small_disk(tmp_path: Path, request: pytest.FixtureRequest):
+    """An engine and a tmpfs too small for what the test adds to its index."""
+    engine = request.param
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount_point)],
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={SMALL_DISK[engine]}", "tmpfs", str(mount_point)],
                              capture_output=True, text=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({mounted.stderr.strip()}); "
-                    "test_injected_disk_full_* cover the same path")
-    yield mount_point
+                    "test_injected_disk_full_* cover the same path on whoosh")
+    yield engine, mount_point
     subprocess.run(["umount", str(mount_point)], check=True)
 
 
 @pytest.mark.parametrize("rebuild", [False, True], ids=["update", "rebuild"])
-def test_full_disk_is_one_line_leaves_the_index_and_gives_the_space_back(corpus, tmp_path, small_disk,
+def test_full_disk_is_one_line_leaves_the_index_and_gives_the_space_back(corpus, tmp_path, engine_and_small_disk,
                                                                           rebuild) -> None:
+    engine, small_disk = engine_and_small_disk
     built = tmp_path / "built"
-    build_index(corpus, built)
+    build_index(corpus, built, engine=engine)
     index = small_disk / "index"
     shutil.copytree(built, index)  # built elsewhere: building needs room for the segment and its parts
     add_new_minutes(corpus, [date(2001, 1, day) for day in range(1, 31)])

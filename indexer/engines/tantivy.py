@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -215,6 +217,12 @@ class TantivySnapshot:
 
 # -- writing ----------------------------------------------------------------------------------------
 
+def os_error(error: BaseException) -> OSError | None:
+    """tantivy reports a failed read or write as a ValueError naming the OS error: as an OSError."""
+    found = re.search(r"\(os error (\d+)\)", str(error)) if isinstance(error, ValueError) else None
+    return OSError(int(found[1]), os.strerror(int(found[1]))) if found else None
+
+
 def commit_writer(writer: tantivy.IndexWriter) -> None:
     """tantivy's commit point: meta.json names the new segments (tests/tools/stop_at.py stops around it)."""
     writer.commit()
@@ -259,11 +267,27 @@ class TantivyWriter:
                     writer.add_document(self._document(fields, key))
                     key += 1
             commit_writer(writer)
-        except BaseException:
+        except BaseException as error:
+            cause = error
+            if isinstance(error, ValueError) and "writer was killed" in str(error):
+                # The indexing thread died (a failed write, as a rule) and add_document cannot say why;
+                # commit joins that thread first and fails with its error, writing nothing.
+                try:
+                    writer.commit()
+                except ValueError as reason:
+                    cause = reason
             try:
                 writer.rollback()
             except Exception:  # noqa: BLE001 - what failed the commit can fail the rollback too
                 pass
+            # The last references to the writer go (the failed calls' frames hold it too), and with it
+            # tantivy's writer lock, so that the segments this run wrote can be removed.
+            traceback.clear_frames(error.__traceback__)
+            del writer
+            TantivyEngine.remove_uncommitted_files(self.generation)
+            failed = os_error(cause)
+            if failed is not None:
+                raise failed from error
             raise
 
     @staticmethod
@@ -303,7 +327,8 @@ class TantivyEngine:
     def open(self, generation: Path) -> TantivySnapshot:
         return TantivySnapshot(generation)
 
-    def remove_uncommitted_files(self, generation: Path) -> None:
+    @staticmethod
+    def remove_uncommitted_files(generation: Path) -> None:
         """Segment files no commit names (a killed run's) are garbage-collected by tantivy."""
         if not (generation / "meta.json").exists():
             return
