@@ -4,8 +4,9 @@ several archive sizes.
 For each size (--sizes, default 1000,10000,100000 items) an archive is generated in the corpus's own
 format (benchmarks/generate.py, seed --seed) into a temporary folder, and then:
 
-ours (E)       for every engine E of --engines (default: every engine of indexer.engines.ENGINES,
-               whoosh first: ours (whoosh), ours (tantivy)), each with its own index directory:
+ours (E)       for every engine E of --engines (default: the embedded engines of indexer.engines,
+               whoosh first: ours (whoosh), ours (tantivy); `--engines whoosh,tantivy,postgresql`
+               adds PostgreSQL, in the database of MINUTES_DATABASE_URL), each with its own index:
                `minutes index --engine E` builds the index in a child process: build seconds (the
                summary line's, parsing included; and the process's wall time), items/s, the
                process's peak RSS (os.wait4, that child alone) and the index size on disk. Then
@@ -80,7 +81,7 @@ from references import (  # noqa: E402
     unavailable_references,
 )
 
-from indexer.engines import DEFAULT_ENGINE, ENGINES  # noqa: E402
+from indexer.engines import DEFAULT_ENGINE, ENGINES, SERVER_ENGINES  # noqa: E402
 from indexer.load import load_meeting  # noqa: E402
 from indexer.schema import read_pointer  # noqa: E402
 
@@ -90,8 +91,11 @@ def ours_key(engine: str) -> str:
     return f"ours-{engine}"
 
 
-OUR_ENGINES = tuple(sorted(ENGINES, key=lambda name: (name != DEFAULT_ENGINE, name)))  # whoosh first
-ENGINE_LABELS = {**{ours_key(engine): f"ours ({engine})" for engine in OUR_ENGINES},
+# whoosh first, then the other embedded engines, then the server engines (postgresql), which run only
+# when asked for (--engines), against the database of MINUTES_DATABASE_URL.
+ALL_ENGINES = tuple(sorted(ENGINES, key=lambda name: (name != DEFAULT_ENGINE, name in SERVER_ENGINES, name)))
+OUR_ENGINES = tuple(name for name in ALL_ENGINES if name not in SERVER_ENGINES)
+ENGINE_LABELS = {**{ours_key(engine): f"ours ({engine})" for engine in ALL_ENGINES},
                  "tantivy": "tantivy", "fts5": "SQLite FTS5"}
 DEFAULT_SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (200,)
@@ -513,7 +517,7 @@ def parse_engines(text: str) -> list[str]:
     unknown = [engine for engine in engines if engine not in ENGINES]
     if not engines or unknown or len(set(engines)) < len(engines):
         raise argparse.ArgumentTypeError(f"engines are comma-separated names of our engines, each once "
-                                         f"(known: {','.join(OUR_ENGINES)}); got {text!r}")
+                                         f"(known: {','.join(ALL_ENGINES)}); got {text!r}")
     return engines
 
 
@@ -527,7 +531,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a smoke run of every code path on every engine, well under a minute")
     parser.add_argument("--engines", type=parse_engines, default=list(OUR_ENGINES),
                         help="our engines to measure, each as its own entry, comma-separated "
-                             f"(default: all, {','.join(OUR_ENGINES)})")
+                             f"(default: the embedded ones, {','.join(OUR_ENGINES)}; {','.join(SERVER_ENGINES)} "
+                             "writes to the database of MINUTES_DATABASE_URL)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated archives")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON, Markdown and SVG")
     args = parser.parse_args(argv)

@@ -28,7 +28,7 @@ from .engines import DEFAULT_ENGINE, get_engine
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
-from .prepared import prepared_path, save_prepared
+from .prepared import save_prepared
 from .schema import POINTER, current_generation, read_pointer, write_pointer
 
 __all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]
@@ -173,10 +173,12 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
 
 
 def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progress: bool = False,
-                max_file_mb: float = DEFAULT_MAX_FILE_MB, engine: str | None = None) -> BuildReport:
+                max_file_mb: float = DEFAULT_MAX_FILE_MB, engine: str | None = None,
+                database: str | None = None) -> BuildReport:
     """Bring the index at `index_dir` in line with the files under `corpus_dir`, in `engine`
     (`indexer.engines`; None: the engine the index has, or the default for a new index; an index of
-    another engine is rebuilt).
+    another engine is rebuilt). A server engine writes to `database` (None: MINUTES_DATABASE_URL, or
+    the database the index names).
 
     Raises FileNotFoundError (no corpus), IndexBusy (another run holds the index) or IndexWriteError
     (the index cannot be written; the previous index is left as it was, and so is the disk)."""
@@ -190,7 +192,7 @@ def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progre
         with builder_lock(index_dir):
             remove_leftovers(index_dir)  # of a run that was killed or failed
             engine = engine or (read_pointer(index_dir) or {}).get("engine") or DEFAULT_ENGINE
-            _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report, get_engine(engine))
+            _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report, get_engine(engine, database))
     except OSError as error:
         raise IndexWriteError(f"{index_dir}: cannot write the index: {describe(error)}; "
                               "the index is unchanged") from error
@@ -201,7 +203,8 @@ def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progre
 def describe(error: OSError) -> str:
     if error.errno == errno.ENOSPC:
         return "no space left on device"
-    return (error.strerror or str(error)).rstrip(".").lower()
+    text = (error.strerror or str(error)).rstrip(".")
+    return text[:1].lower() + text[1:]  # "Permission denied" -> "permission denied"; names keep their case
 
 
 def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max_file_mb: float,
@@ -248,8 +251,7 @@ def save_prepared_state(engine: Engine, generation: Path) -> None:
     """What searches need of the new state, prepared now so that no reader has to (`indexer.prepared`)."""
     snapshot = engine.open(generation)
     try:
-        if not prepared_path(generation, snapshot.version).exists():
-            save_prepared(generation, snapshot)
+        save_prepared(generation, snapshot)  # unless it is saved already
     finally:
         snapshot.close()
 

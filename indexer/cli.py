@@ -85,13 +85,18 @@ def summary(meeting: Meeting) -> str:
 @click.option("--engine", type=click.Choice(sorted(ENGINES)), default=None,
               help=f"Search engine of the index (default: the one the index has, or {DEFAULT_ENGINE} for a new "
                    "one). Another engine than the index's rebuilds it; serving and searching read it from the index.")
-def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float, engine: str | None) -> None:
+@click.option("--database", default=None, metavar="URL",
+              help="For --engine postgresql: the database, as postgresql://user@host:port/name (default: "
+                   "$MINUTES_DATABASE_URL, or the one the index names). Recorded in the index without its "
+                   "password, which comes from $PGPASSWORD or ~/.pgpass.")
+def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float, engine: str | None,
+          database: str | None) -> None:
     """Make the index mirror the corpus folder (new, changed and removed files)."""
     from .build import IndexBusy, IndexWriteError, build_index
 
     try:
         report = build_index(corpus_dir, index_dir, rebuild=rebuild, progress=sys.stderr.isatty(),
-                             max_file_mb=max_file_mb, engine=engine)
+                             max_file_mb=max_file_mb, engine=engine, database=database)
     except (IndexBusy, IndexWriteError, FileNotFoundError) as error:
         fail(str(error))
         sys.exit(1)
@@ -181,3 +186,29 @@ def serve(index_dir: Path, host: str, port: int, threads: int) -> None:
     keep_warm(app)  # facet masks and date order are built before the first request, and after each update
     click.echo(f"Serverer på http://{host}:{port}/ (indeks: {index_dir})")
     serve_app(app, host=host, port=port, threads=threads)
+
+
+@main.group()
+def db() -> None:
+    """The database of a PostgreSQL index (minutes index --engine postgresql)."""
+
+
+@db.command()
+@click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
+              help="Index directory of a PostgreSQL index.")
+def migrate(index_dir: Path) -> None:
+    """Apply the schema migrations the index's database schema lacks (minutes index applies them too)."""
+    from .engines import SERVER_ENGINES, get_engine
+    from .schema import current_generation, read_pointer
+
+    generation = current_generation(index_dir)
+    engine = (read_pointer(index_dir) or {}).get("engine")
+    if generation is None or engine not in SERVER_ENGINES:
+        fail(f"{index_dir}: not an index of a database engine ({', '.join(SERVER_ENGINES)}); nothing to migrate")
+        sys.exit(1)
+    try:
+        schema, applied = get_engine(engine).migrate(generation)
+    except OSError as error:
+        fail(str(error))
+        sys.exit(1)
+    click.echo(f"{schema}: applied {', '.join(applied)}" if applied else f"{schema}: up to date")

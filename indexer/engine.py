@@ -10,6 +10,7 @@ once, in `indexer.search` and the modules it uses. Engines live in `indexer.engi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
@@ -39,6 +40,10 @@ class Snapshot(Protocol):
     def up_to_date(self) -> bool: ...
     def refresh(self) -> Snapshot: ...
     def close(self) -> None: ...
+    def reading(self) -> AbstractContextManager[None]:
+        """One read: every call below happens inside one, and sees one state (`version` is that
+        state's by then). A no-op where a snapshot is one state anyway; a transaction for a database."""
+        ...
     def live(self) -> BitMap: ...  # the ids of the documents in this state
     def keyword_values(self, field: str) -> dict[str, BitMap]: ...  # value -> ids (may include deleted)
     def numbers(self, ids: Iterable[int]) -> list[int]: ...  # the item numbers of these documents

@@ -158,16 +158,19 @@ def prepared_path(generation: Path, version: str) -> Path:
 def save_prepared(generation: Path, snapshot: Snapshot) -> None:
     """Prepare `snapshot` and save it for readers, replacing what earlier commits saved. A failure
     only costs the first reader the time to prepare it."""
-    path = prepared_path(generation, snapshot.version)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
-    try:
-        prepared = prepare(snapshot)
-        temporary.write_bytes(pickle.dumps((FORMAT, prepared), protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        logger.warning("%s: not saved (%s); the first search prepares it", path, error)
-        return
+    with snapshot.reading():
+        path = prepared_path(generation, snapshot.version)
+        if path.exists():
+            return
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        try:
+            prepared = prepare(snapshot)
+            temporary.write_bytes(pickle.dumps((FORMAT, prepared), protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            logger.warning("%s: not saved (%s); the first search prepares it", path, error)
+            return
     for older in Path(generation).glob("prepared-*.pickle"):
         if older != path:
             older.unlink(missing_ok=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
@@ -89,8 +91,19 @@ class SearchIndex:
             except Exception:  # noqa: BLE001 - closing a snapshot whose files are gone is still closed
                 pass
 
-    def _state(self) -> tuple[Snapshot, Prepared]:
+    @contextmanager
+    def _reading(self) -> Iterator[tuple[Snapshot, Prepared]]:
+        """This thread's snapshot, inside one read of it (one transaction, for a database engine),
+        and the prepared state of the index state that read sees."""
         snapshot = self._snapshot()
+        try:
+            with snapshot.reading():
+                yield snapshot, self._prepared_for(snapshot)
+        except OSError as error:  # the engine's storage or server failed under the read
+            self.close()
+            raise IndexMissing(f"{self.index_dir}: the index cannot be read: {error}") from error
+
+    def _prepared_for(self, snapshot: Snapshot) -> Prepared:
         with self._lock:
             prepared = self._prepared.get(snapshot.version)
             if prepared is None:
@@ -103,7 +116,7 @@ class SearchIndex:
                     prepared = wait_for_prepared(self.index_dir, generation, snapshot.version)
                 prepared = prepared or prepare(snapshot)
                 self._prepared = {snapshot.version: prepared}  # older states are never asked for again
-        return snapshot, prepared
+        return prepared
 
     def keep_warm(self, stop: threading.Event, interval: float = 0.5) -> None:
         """Prepare every new commit or generation as soon as it appears, so that no request pays for
@@ -111,7 +124,8 @@ class SearchIndex:
         prepared states with the request threads)."""
         while True:
             try:
-                self._state()
+                with self._reading():
+                    pass
             except IndexMissing:
                 pass  # no index yet, or it cannot be opened now: the requests say so, try again later
             if stop.wait(interval):
@@ -122,7 +136,12 @@ class SearchIndex:
 
     def search(self, query: Query) -> Results:
         started = time.perf_counter()
-        snapshot, prepared = self._state()
+        with self._reading() as (snapshot, prepared):
+            results = self._search(snapshot, prepared, query)
+        results.seconds = time.perf_counter() - started
+        return results
+
+    def _search(self, snapshot: Snapshot, prepared: Prepared, query: Query) -> Results:
         parsed = parse_query(query.text)
         tree, notices = parsed.tree, parsed.notices
         dates = self._date_filter(prepared, query)
@@ -152,7 +171,6 @@ class SearchIndex:
                           facets_truncated=truncated, notice=" ".join(notices) or None)
         if query.text.strip() and results.total <= 2 and not isinstance(tree, Nothing):
             results.suggestion = self._suggest(snapshot, prepared, query.text, results.total)
-        results.seconds = time.perf_counter() - started
         return results
 
     @staticmethod
@@ -266,26 +284,26 @@ class SearchIndex:
 
     def item(self, meeting_date: str, number: int, text: str = "") -> dict | None:
         """One item's stored record; with `text`, each section gains `html` marking what matched."""
-        snapshot, prepared = self._state()
-        doc = prepared.by_item.get((meeting_date, number))
-        if doc is None:
-            return None
-        record = snapshot.record(doc)
-        spans: list[tuple[int, int]] = []
-        title_spans: list[tuple[int, int]] = []
-        if text.strip():
-            tree = parse_query(text).tree
-            if not isinstance(tree, (Every, Nothing)) and doc in snapshot.match(tree):
-                highlighter = Highlighter(tree)
-                spans = highlighter.spans(full_text(record), "text")
-                title_spans = highlighter.spans(record["title"], "title")
-        record["title_html"] = mark(record["title"], title_spans)
-        for section in record["sections"]:
-            inside = [(s - section["start"], e - section["start"]) for s, e in spans
-                      if section["start"] <= s and e <= section["end"]]
-            section["html"] = mark(section["text"], inside)
-            section["matches"] = len(inside)
-        return record
+        with self._reading() as (snapshot, prepared):
+            doc = prepared.by_item.get((meeting_date, number))
+            if doc is None:
+                return None
+            record = snapshot.record(doc)
+            spans: list[tuple[int, int]] = []
+            title_spans: list[tuple[int, int]] = []
+            if text.strip():
+                tree = parse_query(text).tree
+                if not isinstance(tree, (Every, Nothing)) and doc in snapshot.match(tree):
+                    highlighter = Highlighter(tree)
+                    spans = highlighter.spans(full_text(record), "text")
+                    title_spans = highlighter.spans(record["title"], "title")
+            record["title_html"] = mark(record["title"], title_spans)
+            for section in record["sections"]:
+                inside = [(s - section["start"], e - section["start"]) for s, e in spans
+                          if section["start"] <= s and e <= section["end"]]
+                section["html"] = mark(section["text"], inside)
+                section["matches"] = len(inside)
+            return record
 
     def _records(self, snapshot: Snapshot, prepared: Prepared, ids: BitMap) -> list[dict]:
         """Records oldest first, by meeting date and item number."""
@@ -293,23 +311,23 @@ class SearchIndex:
 
     def meeting(self, meeting_date: str) -> list[dict]:
         """The records of a meeting's items, in agenda order (empty if there is no such meeting)."""
-        snapshot, prepared = self._state()
-        return self._records(snapshot, prepared, prepared.dates.get(meeting_date, BitMap()))
+        with self._reading() as (snapshot, prepared):
+            return self._records(snapshot, prepared, prepared.dates.get(meeting_date, BitMap()))
 
     def meetings(self) -> list[dict]:
         """Every meeting, newest first: its stored meeting fields plus the number of indexed items."""
-        snapshot, prepared = self._state()
-        overview = []
-        for day in sorted(prepared.dates, reverse=True):
-            ids = prepared.dates[day]
-            meeting = snapshot.record(ids.min())["meeting"]
-            overview.append({**meeting, "item_count": len(ids)})
-        return overview
+        with self._reading() as (snapshot, prepared):
+            overview = []
+            for day in sorted(prepared.dates, reverse=True):
+                ids = prepared.dates[day]
+                meeting = snapshot.record(ids.min())["meeting"]
+                overview.append({**meeting, "item_count": len(ids)})
+            return overview
 
     def case(self, case_number: str) -> list[dict]:
         """Every item under a case, oldest first."""
-        snapshot, prepared = self._state()
-        return self._records(snapshot, prepared, prepared.values["case"].ids(case_number))
+        with self._reading() as (snapshot, prepared):
+            return self._records(snapshot, prepared, prepared.values["case"].ids(case_number))
 
     def neighbours(self, meeting_date: str, number: int) -> tuple[dict | None, dict | None]:
         items = self.meeting(meeting_date)
@@ -321,9 +339,9 @@ class SearchIndex:
                 items[position + 1] if position + 1 < len(items) else None)
 
     def stats(self) -> dict:
-        _snapshot, prepared = self._state()
-        return {"items": len(prepared.live), "meetings": len(prepared.dates),
-                "generation": self._local.generation.name}
+        with self._reading() as (_snapshot, prepared):
+            return {"items": len(prepared.live), "meetings": len(prepared.dates),
+                    "generation": self._local.generation.name}
 
 
 def full_text(record: dict) -> str:

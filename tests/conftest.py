@@ -9,7 +9,7 @@ import pytest
 from hypothesis import settings
 
 from indexer.build import build_index
-from indexer.engines import ENGINES
+from indexer.engines import ENGINES, SERVER_ENGINES
 from indexer.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,9 +23,24 @@ settings.register_profile("fuzz", derandomize=False, database=None, deadline=Non
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 
+# PostgreSQL: the database the tests may fill with schemas of their own (.ci/run starts a throw-away
+# cluster and sets it); every index the tests build with the postgresql engine goes there.
+TEST_DATABASE = os.environ.get("MINUTES_TEST_DATABASE_URL")
+if TEST_DATABASE:
+    os.environ["MINUTES_DATABASE_URL"] = TEST_DATABASE
+NO_DATABASE = ("postgresql engine not tested: no test database (MINUTES_TEST_DATABASE_URL unset; "
+               ".ci/run starts a PostgreSQL cluster and sets it)")
+
+
+def skip_unless_available(engine: str) -> None:
+    if engine in SERVER_ENGINES and not TEST_DATABASE:
+        pytest.skip(NO_DATABASE)
+
+
 # The search and web tests are the contract every engine meets: each runs once per engine.
 @pytest.fixture(scope="session", params=sorted(ENGINES))
 def engine(request: pytest.FixtureRequest) -> str:
+    skip_unless_available(request.param)
     return request.param
 
 

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ENGINE_LIBRARIES = {"whoosh": "indexer/engines/whoosh.py", "tantivy": "indexer/engines/tantivy.py"}
+ENGINE_LIBRARIES = {"whoosh": "indexer/engines/whoosh.py", "tantivy": "indexer/engines/tantivy.py",
+                    "psycopg": "indexer/engines/postgresql.py", "psycopg_pool": "indexer/engines/postgresql.py"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -32,6 +33,6 @@ def test_no_module_but_the_engine_itself_imports_an_engine_library() -> None:
 def test_the_service_cli_and_web_ui_load_without_an_engine() -> None:
     # Engines are imported when an index is opened or written, never as a side effect of the API.
     code = ("import sys, indexer.search, indexer.build, indexer.cli, webui; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('whoosh', 'tantivy')))")
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(ENGINE_LIBRARIES)}))")
     output = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert output.stdout.strip() == "[]"

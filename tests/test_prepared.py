@@ -146,7 +146,8 @@ def test_the_case_facet_of_a_large_archive_counts_exactly_what_the_minutes_say(t
     assert len(cases) > 10
     build_index(generated, tmp_path / "index", engine=engine)
     index = SearchIndex(tmp_path / "index")
-    assert len(index._state()[1].values["case"]) > MANY_VALUES  # counted by column
+    with index._reading() as (_snapshot, prepared):
+        assert len(prepared.values["case"]) > MANY_VALUES  # counted by column
 
     ordered = sorted(cases.items(), key=lambda pair: (-pair[1], pair[0]))
     outside = ordered[-1]  # selected, it is shown after the ten most frequent

@@ -109,6 +109,13 @@ def test_phrase_requires_adjacent_words(searcher) -> None:
                                                                        "direktionen-2016-11-30-1"}
 
 
+def test_a_phrase_never_spans_two_fields(searcher) -> None:
+    # 2018-11-05 item 3: the title ends "… på BAC's område", the decision begins "Godkendt, idet …";
+    # nowhere in the minutes do the two words stand side by side.
+    assert "direktionen-2018-11-05-3" in ids(searcher, "område godkendt")
+    assert ids(searcher, '"område godkendt"') == set()
+
+
 def test_prefix_query(searcher) -> None:
     assert ids(searcher, "revisionsberet*") == AUDIT_REPORT_ITEMS
 

@@ -15,6 +15,7 @@ import os
 import re
 import traceback
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import tantivy
@@ -134,6 +135,9 @@ class TantivySnapshot:
         self.version = f"{generation.name}.{opstamp(generation)}"
         self.translate = Translator(self.schema, self.searcher)
         self._numbers: dict[int, int] | None = None
+
+    def reading(self) -> AbstractContextManager[None]:
+        return nullcontext()  # a snapshot is one committed state already
 
     def up_to_date(self) -> bool:
         try:

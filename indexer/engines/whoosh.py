@@ -12,6 +12,7 @@ import re
 import shutil
 from array import array
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import whoosh.filedb.compound
@@ -227,6 +228,9 @@ class WhooshSnapshot:
         self.generation = generation
         self.searcher = searcher
         self.version = f"{generation.name}.{searcher.reader().generation()}"
+
+    def reading(self) -> AbstractContextManager[None]:
+        return nullcontext()  # a snapshot is one committed state already
 
     def up_to_date(self) -> bool:
         return self.searcher.up_to_date()

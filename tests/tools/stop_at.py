@@ -9,6 +9,8 @@ MOMENT is one of
     toc-renamed  right after that table of contents is renamed into place (whoosh's commit point)
     tantivy-added      (tantivy) every document added, right before the commit
     tantivy-committed  (tantivy) right after the commit (tantivy's commit point)
+    postgresql-added      (postgresql) every row written, right before the run's transaction commits
+    postgresql-committed  (postgresql) right after it commits
 """
 
 from __future__ import annotations
@@ -48,9 +50,27 @@ def install_tantivy(moment: str) -> None:
     engine.commit_writer = commit_and_maybe_stop
 
 
+def install_postgresql(moment: str) -> None:
+    import indexer.engines.postgresql as engine
+
+    commit_run = engine.commit_run
+
+    def commit_and_maybe_stop(connection) -> None:
+        if moment == "postgresql-added":
+            stop_here()
+        commit_run(connection)
+        if moment == "postgresql-committed":
+            stop_here()
+
+    engine.commit_run = commit_and_maybe_stop
+
+
 def install(moment: str) -> None:
     if moment.startswith("tantivy-"):
         install_tantivy(moment)
+        return
+    if moment.startswith("postgresql-"):
+        install_postgresql(moment)
         return
     create_file, rename_file = FileStorage.create_file, FileStorage.rename_file
 

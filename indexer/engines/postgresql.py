@@ -1,0 +1,509 @@
+"""PostgreSQL (psycopg 3) as an engine (`indexer.engine`): the only module that imports psycopg.
+
+Each index lives in a schema of its own in the database (`minutes_<hex>`), made by the SQL
+migrations in `migrations/` (applied by `minutes index` and `minutes db migrate`). An item is one
+row: its keyword fields as columns, its record as JSON text, and one `tsvector` of the tokens our own
+Danish analysis produces (stems, folded forms, compound parts, at their word's position; weight A
+title, B decision, C attachments, D text) — never PostgreSQL's own parser or dictionaries, so that
+it matches exactly what the other engines match.
+
+A generation directory of the index holds `postgresql.json`: the database address (never a
+password: that comes from the environment or ~/.pgpass) and the schema. `MINUTES_DATABASE_URL`
+overrides the address, so that servers can read a replica of the database the builder writes.
+
+Every run of `minutes index` is one transaction (an advisory lock keeps to one writer a schema),
+so readers see the state before it or after it; a rebuild replaces every row in one transaction.
+Every search reads in one REPEATABLE READ transaction, so that its page and its facets come from the
+same state, whichever commit lands meanwhile.
+"""
+
+from __future__ import annotations
+
+import atexit
+import errno
+import json
+import os
+import re
+import secrets
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+from psycopg_pool import ConnectionPool, PoolTimeout
+from pyroaring import BitMap
+
+from .. import querytext as qt
+from ..analysis import FULL_TEXT
+from ..engine import IndexBusy
+from ..schema import read_pointer
+
+ADDRESS_VARIABLE = "MINUTES_DATABASE_URL"
+SETTINGS = "postgresql.json"  # in the generation directory
+MIGRATIONS = Path(__file__).with_name("migrations")
+# Fields in the order of their weights' letters, and their ts_rank weights ({D, C, B, A}): our field
+# boosts (querytext.TEXT_FIELDS) scaled into ts_rank's 0..1.
+WEIGHTS = {"title": "A", "decision": "B", "attachments": "C", "text": "D"}
+RANK_WEIGHTS = "{" + ", ".join(f"{qt.TEXT_FIELDS[field] / max(qt.TEXT_FIELDS.values()):g}"
+                               for field in ("text", "attachments", "decision", "title")) + "}"
+WRITER_WAIT_SECONDS = 10
+CONNECTION_WAIT_SECONDS = 5  # a search waits this long for the database before it answers 503
+MAX_POSITION = 16383  # tsvector positions stop here (later ones are stored as 16383)
+FIELD_GAP = 100  # positions between two fields, so that no phrase spans them
+SINGLE_VALUED = ("id", "meeting_id", "source", "source_hash", "committee", "date", "year", "case", "closed")
+MULTI_VALUED = ("decision_types", "centres", "proposers")  # comma-separated in the documents
+COLUMNS = ("key", *SINGLE_VALUED, "number", *MULTI_VALUED, "terms", "vocabulary", "record")
+
+
+class DatabaseUnavailable(OSError):
+    """The database cannot be reached, or refused what was asked."""
+
+
+# -- addresses and connections --------------------------------------------------------------------
+
+def public_address(address: str) -> str:
+    """`address` without its password, fit to be written down."""
+    if "://" in address:
+        parts = urlsplit(address)
+        if parts.password is not None:
+            host = parts.hostname or ""
+            netloc = f"{parts.username}@{host}" if parts.username else host
+            if parts.port:
+                netloc += f":{parts.port}"
+            parts = parts._replace(netloc=netloc)
+        return urlunsplit(parts)
+    return " ".join(pair for pair in address.split() if not pair.startswith("password="))
+
+
+def configured_address(address: str | None = None) -> str | None:
+    return address or os.environ.get(ADDRESS_VARIABLE) or None
+
+
+def describe(error: psycopg.Error) -> str:
+    text = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return text.removeprefix("connection failed: ").rstrip(".")
+
+
+def unreachable_reason(address: str) -> str:
+    """Why no connection to `address` is to be had (the pool only says that it waited in vain)."""
+    try:
+        psycopg.connect(address, connect_timeout=2).close()
+    except psycopg.Error as error:
+        return describe(error)
+    return f"no free connection within {CONNECTION_WAIT_SECONDS:g} s"
+
+
+def connect(address: str) -> psycopg.Connection:
+    try:
+        return psycopg.connect(address, connect_timeout=10)
+    except psycopg.Error as error:
+        raise DatabaseUnavailable(f"{public_address(address)}: cannot connect: {describe(error)}") from None
+
+
+_pools: dict[str, ConnectionPool] = {}
+_pools_lock = threading.Lock()
+
+
+def reader_pool(address: str) -> ConnectionPool:
+    """One pool a database a process: every snapshot of every thread reads through it."""
+    with _pools_lock:
+        pool = _pools.get(address)
+        if pool is None:
+            pool = _pools[address] = ConnectionPool(address, min_size=1, max_size=16, open=True,
+                                                    kwargs={"connect_timeout": 10}, configure=_reader_session,
+                                                    name="minutes-readers")
+        return pool
+
+
+def _reader_session(connection: psycopg.Connection) -> None:
+    connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    connection.read_only = True
+
+
+@atexit.register
+def close_pools() -> None:
+    with _pools_lock:
+        for pool in _pools.values():
+            pool.close()
+        _pools.clear()
+
+
+# -- migrations ---------------------------------------------------------------------------------------
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(number, name, SQL) of every migration, in order."""
+    found = []
+    for path in sorted(MIGRATIONS.glob("*.sql")):
+        number = int(path.name.split("_", 1)[0])
+        found.append((number, path.name, path.read_text(encoding="utf-8")))
+    return found
+
+
+def migrate(connection: psycopg.Connection, schema: str) -> list[str]:
+    """Apply the migrations `schema` lacks, each in its own transaction; the names applied."""
+    applied_now = []
+    lock = f"minutes-migrate:{schema}"  # one migrating process at a time: IF NOT EXISTS is not enough
+    with connection.transaction():
+        connection.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
+        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        connection.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {}.schema_migrations (number integer PRIMARY KEY, "
+                                   "name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())")
+                           .format(sql.Identifier(schema)))
+    for number, name, text in migrations():
+        with connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
+            connection.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+            if connection.execute("SELECT 1 FROM schema_migrations WHERE number = %s", (number,)).fetchone():
+                continue
+            connection.execute(text)
+            connection.execute("INSERT INTO schema_migrations (number, name) VALUES (%s, %s)", (number, name))
+            applied_now.append(name)
+    return applied_now
+
+
+# -- documents ------------------------------------------------------------------------------------
+
+def quoted(lexeme: str) -> str:
+    """A lexeme as tsvector and tsquery text read it: quoted, quotes doubled, backslashes escaped."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def terms_vector(fields: dict) -> str:
+    """The tsvector text of a document's text fields: our analysis's tokens at their positions, each
+    field's after the previous field's (with a gap), weighted by field."""
+    positions: dict[str, list[str]] = {}
+    offset = 1
+    for field, weight in WEIGHTS.items():
+        last = offset
+        for token in FULL_TEXT.index_tokens(fields[field]):
+            position = min(offset + token.position, MAX_POSITION)
+            positions.setdefault(token.text, []).append(f"{position}{weight}")
+            last = max(last, position)
+        offset = last + FIELD_GAP
+    return " ".join(f"{quoted(term)}:{','.join(places)}" for term, places in positions.items())
+
+
+def split_keywords(value: str) -> list[str]:
+    return [part for part in (piece.strip() for piece in value.split(",")) if part]
+
+
+def row(fields: dict, key: int) -> tuple:
+    return (key, *(fields.get(field, "") for field in SINGLE_VALUED), int(fields["number"]),
+            *(split_keywords(fields.get(field, "")) for field in MULTI_VALUED),
+            terms_vector(fields), fields["vocabulary"].split(), fields["record"])
+
+
+# -- queries --------------------------------------------------------------------------------------
+
+class Translation:
+    """A query tree as an SQL condition on `items`, and the tsquery its positive leaves make (for
+    ranking)."""
+
+    def __init__(self, tree: qt.Node) -> None:
+        self.ranked: list[str] = []
+        self.condition = self._translate(tree, positive=True)
+
+    @property
+    def rank_query(self) -> str:
+        return " | ".join(f"({query})" for query in self.ranked) or ""
+
+    def _translate(self, node: qt.Node, positive: bool) -> sql.Composable:
+        if isinstance(node, qt.Every):
+            return sql.SQL("TRUE")
+        if isinstance(node, qt.Nothing):
+            return sql.SQL("FALSE")
+        if isinstance(node, (qt.Term, qt.Phrase, qt.Prefix)):
+            query = self._tsquery(node)
+            if positive:
+                self.ranked.append(query)
+            return sql.SQL("terms @@ {}::tsquery").format(sql.Literal(query))
+        if isinstance(node, qt.Exact):
+            column = sql.Identifier(node.field)
+            if node.field in MULTI_VALUED:
+                return sql.SQL("{} = ANY({})").format(sql.Literal(node.value), column)
+            return sql.SQL("{} = {}").format(column, sql.Literal(node.value))
+        if isinstance(node, qt.And):
+            return self._join("AND", [self._translate(child, positive) for child in node.children])
+        if isinstance(node, qt.Or):
+            return self._join("OR", [self._translate(child, positive) for child in node.children])
+        if isinstance(node, qt.AndNot):
+            return sql.SQL("({} AND NOT {})").format(self._translate(node.positive, positive),
+                                                     self._translate(node.negative, not positive))
+        if isinstance(node, qt.AndMaybe):
+            required = self._translate(node.required, positive)
+            self._translate(node.optional, positive)  # ranks, does not filter
+            return required
+        if isinstance(node, qt.Not):
+            return sql.SQL("NOT {}").format(self._translate(node.child, not positive))
+        raise TypeError(f"no PostgreSQL translation for {type(node).__name__}")
+
+    @staticmethod
+    def _join(operator: str, parts: list[sql.Composable]) -> sql.Composable:
+        return sql.SQL("(") + sql.SQL(f" {operator} ").join(parts) + sql.SQL(")")
+
+    @staticmethod
+    def _tsquery(node: qt.Term | qt.Phrase | qt.Prefix) -> str:
+        weights = [WEIGHTS[node.field]] if node.field is not None else list(WEIGHTS.values())
+        if isinstance(node, qt.Prefix):
+            return " | ".join(f"{quoted(node.prefix)}:*{weight}" for weight in weights)
+        if isinstance(node, qt.Phrase):
+            # Fields are FIELD_GAP positions apart: an unrestricted phrase cannot span two of them.
+            if node.field is None:
+                return " <-> ".join(quoted(term) for term in node.terms)
+            return " <-> ".join(f"{quoted(term)}:{weights[0]}" for term in node.terms)
+        if node.field is None and len(node.terms) == 1:
+            return quoted(node.terms[0])
+        # A word of several terms needs them all in one field.
+        return " | ".join("(" + " & ".join(f"{quoted(term)}:{weight}" for term in node.terms) + ")"
+                          for weight in weights)
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+def read_settings(generation: Path) -> dict:
+    return json.loads((generation / SETTINGS).read_text(encoding="utf-8"))
+
+
+def write_settings(generation: Path, address: str, schema: str) -> None:
+    """Record where the index is: the address without its password, and the schema."""
+    settings = {"database": public_address(address), "schema": schema}
+    path = generation / SETTINGS
+    if not path.exists() or read_settings(generation) != settings:
+        temporary = path.with_name(f".{SETTINGS}.{os.getpid()}")
+        temporary.write_text(json.dumps(settings), encoding="utf-8")
+        os.replace(temporary, path)
+
+
+class PostgresSnapshot:
+    def __init__(self, generation: Path) -> None:
+        settings = read_settings(generation)
+        self.schema: str = settings["schema"]
+        self.address = configured_address() or settings["database"]
+        self.pool = reader_pool(self.address)
+        self.version = f"{self.schema}.?"  # set by reading(): the state its transaction sees
+        self._cursor: psycopg.Cursor | None = None
+        self._numbers: tuple[str, dict[int, int]] | None = None
+
+    def up_to_date(self) -> bool:
+        return True  # each reading() sees the latest committed state
+
+    def refresh(self) -> PostgresSnapshot:
+        return self
+
+    def close(self) -> None:
+        self._numbers = None
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        if self._cursor is not None:  # already inside one (a search that asks for a record, say)
+            yield
+            return
+        try:
+            with self.pool.connection(timeout=CONNECTION_WAIT_SECONDS) as connection, connection.transaction():
+                cursor = connection.cursor()
+                cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(self.schema)))
+                cursor.execute("SELECT version FROM state")
+                self.version = f"{self.schema}.{cursor.fetchone()[0]}"
+                self._cursor = cursor
+                try:
+                    yield
+                finally:
+                    self._cursor = None
+        except PoolTimeout:
+            raise DatabaseUnavailable(f"{public_address(self.address)}: {unreachable_reason(self.address)}") from None
+        except psycopg.OperationalError as error:
+            raise DatabaseUnavailable(f"{public_address(self.address)}: {describe(error)}") from None
+        except psycopg.errors.UndefinedTable:
+            raise FileNotFoundError(f"{public_address(self.address)}: no index in schema {self.schema}") from None
+
+    def _query(self, query: sql.Composable | str, parameters: tuple = ()) -> list[tuple]:
+        if self._cursor is None:
+            raise RuntimeError("a PostgreSQL snapshot is read inside snapshot.reading()")
+        self._cursor.execute(query, parameters)
+        return self._cursor.fetchall()
+
+    def live(self) -> BitMap:
+        return BitMap(self._query("SELECT coalesce(array_agg(key), '{}') FROM items")[0][0])
+
+    def keyword_values(self, field: str) -> dict[str, BitMap]:
+        column = sql.Identifier(field)
+        if field in MULTI_VALUED:
+            query = sql.SQL("SELECT value, array_agg(key) FROM items, unnest({}) AS value GROUP BY value").format(column)
+        else:
+            query = sql.SQL("SELECT {0}, array_agg(key) FROM items WHERE {0} <> '' GROUP BY {0}").format(column)
+        return {value: BitMap(keys) for value, keys in self._query(query)}
+
+    def numbers(self, ids: Iterable[int]) -> list[int]:
+        if self._numbers is None or self._numbers[0] != self.version:  # all of them in one query
+            self._numbers = (self.version, dict(self._query("SELECT key, number FROM items")))
+        numbers = self._numbers[1]
+        return [numbers[key] for key in ids]
+
+    def match(self, tree: qt.Node) -> BitMap:
+        condition = Translation(tree).condition
+        return BitMap(self._query(sql.SQL("SELECT coalesce(array_agg(key), '{{}}') FROM items WHERE {}")
+                                  .format(condition))[0][0])
+
+    def rank(self, tree: qt.Node, allowed: BitMap | None, limit: int) -> tuple[BitMap, list[int]]:
+        translation = Translation(tree)
+        matched = BitMap(self._query(sql.SQL("SELECT coalesce(array_agg(key), '{{}}') FROM items WHERE {}")
+                                     .format(translation.condition))[0][0])
+        wanted = min(limit, len(matched) if allowed is None else matched.intersection_cardinality(allowed))
+        if not wanted:
+            return matched, []
+        order = sql.SQL("key")  # nothing to rank by (a case number): as the items were indexed
+        if translation.ranked:
+            order = sql.SQL("ts_rank({}, terms, {}::tsquery) DESC, key").format(
+                sql.Literal(RANK_WEIGHTS), sql.Literal(translation.rank_query))
+        ordered = sql.SQL("SELECT key FROM items WHERE {} ORDER BY {} LIMIT %s").format(translation.condition, order)
+        # As many best rows as the page needs; more when the filters allow a share of the matches.
+        share = 1.0 if allowed is None else wanted / len(matched)
+        depth = min(len(matched), int(limit / share * 1.5) + 10)
+        while True:
+            keys = [key for (key,) in self._query(ordered, (depth,))]
+            top = [key for key in keys if allowed is None or key in allowed][:limit]
+            if len(top) >= wanted or depth >= len(matched):
+                return matched, top
+            depth = min(len(matched), depth * 4)
+
+    def record(self, doc: int) -> dict:
+        [(text,)] = self._query("SELECT record FROM items WHERE key = %s", (doc,))
+        return json.loads(text)
+
+    def vocabulary(self) -> dict[str, int]:
+        return dict(self._query("SELECT word, count(*) FROM items, unnest(vocabulary) AS word GROUP BY word"))
+
+
+# -- writing ----------------------------------------------------------------------------------------
+
+def commit_run(connection: psycopg.Connection) -> None:
+    """The commit point of a run (tests/tools/stop_at.py stops around it)."""
+    connection.commit()
+
+
+class PostgresWriter:
+    def __init__(self, generation: Path, address: str, fresh: bool) -> None:
+        self.generation = generation
+        self.schema = read_settings(generation)["schema"]
+        self.address = address
+        self.fresh = fresh  # a rebuild: the run replaces every row
+        self.connection = connect(address)
+        try:
+            migrate(self.connection, self.schema)
+            self.connection.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+            self.connection.commit()
+        except BaseException:
+            self.connection.close()
+            raise
+
+    def indexed_sources(self) -> dict[str, tuple[str, str]]:
+        if self.fresh:
+            return {}
+        rows = self.connection.execute("SELECT DISTINCT source, source_hash, meeting_id FROM items").fetchall()
+        self.connection.rollback()  # read only: end the transaction the query began
+        return {source: (digest, meeting_id) for source, digest, meeting_id in rows}
+
+    def commit(self, documents: Iterable[tuple[str, list[dict]]], deletions: list[str], optimize: bool) -> None:
+        connection = self.connection  # not in autocommit: the run is one transaction, until commit_run
+        try:
+            try:
+                self._write(documents, deletions)
+                commit_run(connection)
+                write_settings(self.generation, self.address, self.schema)  # where the index is now
+            except BaseException:
+                connection.rollback()
+                raise
+        except psycopg.errors.DiskFull as error:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)) from error
+        except psycopg.OperationalError as error:
+            raise DatabaseUnavailable(f"{public_address(self.address)}: {describe(error)}") from None
+
+    def _write(self, documents: Iterable[tuple[str, list[dict]]], deletions: list[str]) -> None:
+        connection = self.connection
+        # One writer a schema. A killed writer's session ends a moment after its process: wait that long.
+        connection.execute(f"SET LOCAL lock_timeout = '{WRITER_WAIT_SECONDS}s'")
+        try:
+            connection.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"minutes-write:{self.schema}",))
+        except psycopg.errors.LockNotAvailable:
+            raise IndexBusy(f"{public_address(self.address)}: another 'minutes index' is writing to schema "
+                            f"{self.schema}") from None
+        if self.fresh:
+            connection.execute("DELETE FROM items")
+            key = 1
+        else:
+            key = connection.execute("SELECT coalesce(max(key), 0) + 1 FROM items").fetchone()[0]
+        if deletions:
+            connection.execute("DELETE FROM items WHERE source = ANY(%s)", (deletions,))
+        columns = sql.SQL(", ").join(sql.Identifier(column) for column in COLUMNS)
+        copy_rows = sql.SQL("COPY items ({}) FROM STDIN").format(columns)
+        with connection.cursor() as cursor:
+            for source, docs in documents:
+                cursor.execute("DELETE FROM items WHERE source = %s", (source,))
+                with cursor.copy(copy_rows) as copy:
+                    for fields in docs:
+                        copy.write_row(row(fields, key))
+                        key += 1
+            cursor.execute("UPDATE state SET version = version + 1")
+
+    def count(self) -> int:
+        count = self.connection.execute("SELECT count(*) FROM items").fetchone()[0]
+        self.connection.rollback()
+        return count
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class PostgresEngine:
+    name = "postgresql"
+    format = 1
+
+    def __init__(self, database: str | None = None) -> None:
+        self.database = database
+
+    def create(self, generation: Path) -> PostgresWriter:
+        """A rebuild: in the schema the index already has in this database, or a new one."""
+        current = self._current_settings(generation.parent)
+        address = configured_address(self.database) or current.get("database")
+        if address is None:
+            raise DatabaseUnavailable(f"no database given: --database postgresql://… or {ADDRESS_VARIABLE}")
+        same_database = current.get("database") == public_address(address)
+        schema = current["schema"] if same_database else f"minutes_{secrets.token_hex(6)}"
+        write_settings(generation, address, schema)
+        return PostgresWriter(generation, address, fresh=True)
+
+    def writer(self, generation: Path) -> PostgresWriter:
+        address = configured_address(self.database) or read_settings(generation)["database"]
+        return PostgresWriter(generation, address, fresh=False)
+
+    def open(self, generation: Path) -> PostgresSnapshot:
+        return PostgresSnapshot(generation)
+
+    def migrate(self, generation: Path) -> tuple[str, list[str]]:
+        """The index's schema, and the migrations it lacked and now has."""
+        settings = read_settings(generation)
+        connection = connect(configured_address(self.database) or settings["database"])
+        try:
+            return settings["schema"], migrate(connection, settings["schema"])
+        except psycopg.OperationalError as error:
+            raise DatabaseUnavailable(f"{public_address(connection.info.dsn)}: {describe(error)}") from None
+        finally:
+            connection.close()
+
+    def remove_uncommitted_files(self, generation: Path) -> None:
+        """Nothing: a run that did not commit left nothing in the database (its transaction ended)."""
+
+    @staticmethod
+    def _current_settings(index_dir: Path) -> dict:
+        """The database and schema of the index in `index_dir`, if it is a PostgreSQL index."""
+        pointer = read_pointer(index_dir) or {}
+        if pointer.get("engine") != PostgresEngine.name:
+            return {}
+        try:
+            settings = read_settings(index_dir / pointer["generation"])
+        except (OSError, ValueError, KeyError):
+            return {}
+        return settings if re.fullmatch(r"minutes_[0-9a-f]+", settings.get("schema", "")) else {}

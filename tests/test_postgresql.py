@@ -1,0 +1,135 @@
+"""What only the PostgreSQL engine has: a database address (never a password) recorded in the index
+and overridable by MINUTES_DATABASE_URL, schema migrations, one writer a schema, and a database that
+is down. (The search contract runs on it in the shared suites.)"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import TEST_DATABASE, skip_unless_available
+
+from indexer.build import IndexBusy, build_index
+from indexer.cli import main
+from indexer.engines.postgresql import connect, migrate, public_address
+from indexer.query import Query
+from indexer.search import IndexMissing, SearchIndex
+from webui import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+UNREACHABLE = "postgresql://postgres@127.0.0.1:1/minutes"  # nothing listens on port 1
+
+
+def settings(index: Path) -> dict:
+    pointer = json.loads((index / "CURRENT").read_text(encoding="utf-8"))
+    return json.loads((index / pointer["generation"] / "postgresql.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("postgresql://minutes:s3cret@db.example.dk:5433/minutes", "postgresql://minutes@db.example.dk:5433/minutes"),
+    ("postgresql://:s3cret@db.example.dk/minutes", "postgresql://db.example.dk/minutes"),
+    ("postgresql://minutes@db.example.dk/minutes?sslmode=require", "postgresql://minutes@db.example.dk/minutes?sslmode=require"),
+    ("host=db.example.dk password=s3cret dbname=minutes", "host=db.example.dk dbname=minutes"),
+])
+def test_an_address_is_written_down_without_its_password(address, public) -> None:
+    assert public_address(address) == public
+
+
+@pytest.fixture()
+def database() -> str:
+    skip_unless_available("postgresql")
+    return TEST_DATABASE
+
+
+def with_password(address: str) -> str:
+    """The test cluster trusts loopback, so any password is accepted (and must not be recorded)."""
+    return re.sub(r"://([^@/]+)@", r"://\1:s3cret@", address, count=1)
+
+
+def test_the_index_records_the_database_and_schema_but_no_password(database, tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("MINUTES_DATABASE_URL")
+    index = tmp_path / "index"
+    report = build_index(ROOT / "corpus", index, engine="postgresql", database=with_password(database))
+    recorded = settings(index)
+    assert (report.items, recorded["database"], "s3cret" in (index / "CURRENT").read_text() + json.dumps(recorded)) == (
+        44, database, False)
+    assert re.fullmatch(r"minutes_[0-9a-f]{12}", recorded["schema"])
+    # serving and searching need no flag: the index names its database
+    assert SearchIndex(index).search(Query(text="KMD")).total == 3
+    # a rebuild stays in the same schema, in one transaction
+    build_index(ROOT / "corpus", index, rebuild=True)
+    assert settings(index) == recorded
+
+
+def test_minutes_database_url_overrides_the_recorded_address(database, tmp_path, monkeypatch) -> None:
+    index = tmp_path / "index"
+    build_index(ROOT / "corpus", index, engine="postgresql")
+    monkeypatch.setenv("MINUTES_DATABASE_URL", UNREACHABLE)  # as a server pointed at a replica that is down
+    monkeypatch.setattr("indexer.engines.postgresql.CONNECTION_WAIT_SECONDS", 0.2)
+    with pytest.raises(IndexMissing) as raised:
+        SearchIndex(index).search(Query(text="KMD"))
+    message = str(raised.value)
+    assert re.fullmatch(rf"{re.escape(str(index))}: the index cannot be read: {re.escape(UNREACHABLE)}: "
+                        r"connection to server at \"127.0.0.1\", port 1 failed: Connection refused", message)
+    client = create_app(index).test_client()
+    assert (client.get("/api/search?q=kmd").status_code, client.get("/healthz").status_code) == (503, 503)
+
+
+def test_an_unreachable_database_is_one_line_and_nothing_is_written(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("MINUTES_DATABASE_URL", raising=False)
+    index = tmp_path / "index"
+    result = CliRunner().invoke(main, ["index", "--corpus", str(ROOT / "corpus"), "--index", str(index),
+                                       "--engine", "postgresql", "--database", UNREACHABLE.replace("@", ":pw@")])
+    assert result.exit_code == 1
+    assert re.fullmatch(rf"minutes: {re.escape(str(index))}: cannot write the index: {re.escape(UNREACHABLE)}: "
+                        r"cannot connect: [^\n]*Connection refused; the index is unchanged\n", result.output)
+    assert sorted(path.name for path in index.iterdir()) == [".build.lock"]
+
+
+def test_no_database_given_is_named(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("MINUTES_DATABASE_URL", raising=False)
+    result = CliRunner().invoke(main, ["index", "--index", str(tmp_path / "index"), "--engine", "postgresql"])
+    assert (result.exit_code, result.output) == (1, (
+        f"minutes: {tmp_path / 'index'}: cannot write the index: no database given: --database postgresql://… "
+        "or MINUTES_DATABASE_URL; the index is unchanged\n"))
+
+
+def test_migrations_are_applied_once(database, tmp_path) -> None:
+    connection = connect(database)
+    try:
+        schema = f"minutes_test_{tmp_path.name[-6:].replace('-', '_')}"
+        assert (migrate(connection, schema), migrate(connection, schema)) == (["0001_items.sql"], [])
+        with connection.transaction():
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    finally:
+        connection.close()
+
+
+def test_minutes_db_migrate(database, tmp_path) -> None:
+    index = tmp_path / "index"
+    build_index(ROOT / "corpus", index, engine="postgresql")
+    result = CliRunner().invoke(main, ["db", "migrate", "--index", str(index)])
+    assert (result.exit_code, result.output) == (0, f"{settings(index)['schema']}: up to date\n")
+    build_index(ROOT / "corpus", tmp_path / "whoosh", engine="whoosh")
+    result = CliRunner().invoke(main, ["db", "migrate", "--index", str(tmp_path / "whoosh")])
+    assert (result.exit_code, result.output) == (1, (
+        f"minutes: {tmp_path / 'whoosh'}: not an index of a database engine (postgresql); nothing to migrate\n"))
+
+
+def test_one_writer_a_schema(database, tmp_path, monkeypatch) -> None:
+    index = tmp_path / "index"
+    build_index(ROOT / "corpus", index, engine="postgresql")
+    schema = settings(index)["schema"]
+    monkeypatch.setattr("indexer.engines.postgresql.WRITER_WAIT_SECONDS", 0.2)
+    other_writer = connect(database)
+    try:
+        other_writer.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"minutes-write:{schema}",))
+        with pytest.raises(IndexBusy) as raised:
+            build_index(ROOT / "corpus", index, rebuild=True)
+    finally:
+        other_writer.close()
+    assert str(raised.value) == f"{database}: another 'minutes index' is writing to schema {schema}"
+    assert SearchIndex(index).search(Query()).total == 44
