@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from pathlib import Path
 
 import pytest
@@ -97,14 +98,15 @@ def test_no_database_given_is_named(tmp_path, monkeypatch) -> None:
         "or MINUTES_DATABASE_URL; the index is unchanged\n"))
 
 
-def test_migrations_are_applied_once(database, tmp_path) -> None:
+def test_migrations_are_applied_once(database) -> None:
     connection = connect(database)
+    schema = f"minutes_test_{secrets.token_hex(4)}"
     try:
-        schema = f"minutes_test_{tmp_path.name[-6:].replace('-', '_')}"
-        assert (migrate(connection, schema), migrate(connection, schema)) == (["0001_items.sql"], [])
-        with connection.transaction():
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+        assert (migrate(connection, schema), migrate(connection, schema)) == (
+            ["0001_items.sql", "0002_rank_terms.sql"], [])
     finally:
+        with connection.transaction():
+            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         connection.close()
 
 
@@ -117,6 +119,31 @@ def test_minutes_db_migrate(database, tmp_path) -> None:
     result = CliRunner().invoke(main, ["db", "migrate", "--index", str(tmp_path / "whoosh")])
     assert (result.exit_code, result.output) == (1, (
         f"minutes: {tmp_path / 'whoosh'}: not an index of a database engine (postgresql); nothing to migrate\n"))
+
+
+def test_an_index_of_the_first_format_is_migrated_and_rebuilt(database, tmp_path) -> None:
+    index = tmp_path / "index"
+    build_index(ROOT / "corpus", index, engine="postgresql")
+    schema = settings(index)["schema"]
+    connection = connect(database)  # as the first release left it: no rank_terms, engine format 1
+    try:
+        with connection.transaction():
+            connection.execute(f"ALTER TABLE {schema}.items DROP COLUMN rank_terms")
+            connection.execute(f"DELETE FROM {schema}.schema_migrations WHERE number = 2")
+    finally:
+        connection.close()
+    pointer = json.loads((index / "CURRENT").read_text(encoding="utf-8"))
+    (index / "CURRENT").write_text(json.dumps({**pointer, "engine_format": 1}), encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["db", "migrate", "--index", str(index)])
+    assert (result.exit_code, result.output) == (0, f"{schema}: applied 0002_rank_terms.sql\n")
+    report = build_index(ROOT / "corpus", index)
+    assert (report.rebuilt, report.items, settings(index)["schema"]) == (True, 44, schema)
+    # Ranked again (an unranked index lists by key: 2014-08-26-3, 2016-11-30-1, 2018-11-05-3): the two
+    # items whose titles hold the word come before the one that has it only in its text.
+    hits = [hit.id for hit in SearchIndex(index).search(Query(text="revisionsberetning")).hits]
+    assert (set(hits[:2]), hits[2:]) == ({"direktionen-2014-08-26-3", "direktionen-2018-11-05-3"},
+                                         ["direktionen-2016-11-30-1"])
 
 
 def test_one_writer_a_schema(database, tmp_path, monkeypatch) -> None:
