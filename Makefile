@@ -5,7 +5,7 @@ PORT ?= 8000
 INDEX ?= var/index
 STAMP := $(VENV)/.installed
 
-.PHONY: install test fuzz run index clean bench load
+.PHONY: install test fuzz run index clean bench load replica-demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ bench: $(STAMP)
 
 load: $(STAMP)
 	$(BIN)/python benchmarks/load.py
+
+# The PostgreSQL engine scaled out on loopback: a primary, a streaming replica (pg_basebackup), two
+# `minutes serve` reading the replica; throughput of 1 and 2 servers and the lag until an update is
+# searchable. Needs the Debian postgresql package. REPLICA_ARGS="--items 100000" for the README figures.
+replica-demo: $(STAMP)
+	$(BIN)/python benchmarks/replica.py $(REPLICA_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts
