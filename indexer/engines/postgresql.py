@@ -56,6 +56,7 @@ MAX_POSITION = 16383  # tsvector positions stop here (later ones are stored as 1
 FIELD_GAP = 100  # positions between two fields, so that no phrase spans them
 SINGLE_VALUED = ("id", "meeting_id", "source", "source_hash", "committee", "date", "year", "case", "closed")
 MULTI_VALUED = ("decision_types", "centres", "proposers")  # comma-separated in the documents
+KEYWORD_COLUMNS = ("date", "year", "case", "committee", "centres", "decision_types")  # what prepare() reads
 COLUMNS = ("key", *SINGLE_VALUED, "number", *MULTI_VALUED, "terms", "rank_terms", "vocabulary", "record")
 
 
@@ -297,7 +298,7 @@ class PostgresSnapshot:
         self.pool = reader_pool(self.address)
         self.version = f"{self.schema}.?"  # set by reading(): the state its transaction sees
         self._cursor: psycopg.Cursor | None = None
-        self._numbers: tuple[str, dict[int, int]] | None = None
+        self._columns: tuple[str, dict[str, list]] | None = None
 
     def up_to_date(self) -> bool:
         return True  # each reading() sees the latest committed state
@@ -306,7 +307,7 @@ class PostgresSnapshot:
         return self
 
     def close(self) -> None:
-        self._numbers = None
+        self._columns = None
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -337,25 +338,41 @@ class PostgresSnapshot:
     def _query(self, query: sql.Composable | str, parameters: tuple = ()) -> list[tuple]:
         if self._cursor is None:
             raise RuntimeError("a PostgreSQL snapshot is read inside snapshot.reading()")
-        self._cursor.execute(query, parameters)
+        # Binary results: arrays of keys and of keyword values arrive without text parsing.
+        self._cursor.execute(query, parameters, binary=True)
         return self._cursor.fetchall()
 
+    def _keywords(self) -> dict[str, list]:
+        """Every item's key, number and keyword columns, read in one pass over the table (a GROUP BY a
+        column took a pass each: 1.2 s for the facets at 100k items, against 0.2 s), once a state."""
+        if self._columns is None or self._columns[0] != self.version:
+            names = ("key", "number", *KEYWORD_COLUMNS)
+            rows = self._query(sql.SQL("SELECT {} FROM items").format(sql.SQL(", ").join(map(sql.Identifier, names))))
+            columns = {name: [row[place] for row in rows] for place, name in enumerate(names)}
+            columns["number_of"] = dict(zip(columns["key"], columns["number"]))
+            self._columns = (self.version, columns)
+        return self._columns[1]
+
     def live(self) -> BitMap:
-        return BitMap(self._query("SELECT coalesce(array_agg(key), '{}') FROM items")[0][0])
+        return BitMap(self._keywords()["key"])
 
     def keyword_values(self, field: str) -> dict[str, BitMap]:
-        column = sql.Identifier(field)
-        if field in MULTI_VALUED:
-            query = sql.SQL("SELECT value, array_agg(key) FROM items, unnest({}) AS value GROUP BY value").format(column)
-        else:
-            query = sql.SQL("SELECT {0}, array_agg(key) FROM items WHERE {0} <> '' GROUP BY {0}").format(column)
-        return {value: BitMap(keys) for value, keys in self._query(query)}
+        columns = self._keywords()
+        by_value: dict[str, list[int]] = {}
+        values = columns[field] if field in columns else self._column(field)
+        for key, value in zip(columns["key"], values):
+            for one in (value if field in MULTI_VALUED else (value,) if value else ()):
+                by_value.setdefault(one, []).append(key)
+        return {value: BitMap(keys) for value, keys in by_value.items()}
+
+    def _column(self, field: str) -> list:
+        """A keyword column the facets do not use, in the order of _keywords()'s keys."""
+        rows = dict(self._query(sql.SQL("SELECT key, {} FROM items").format(sql.Identifier(field))))
+        return [rows[key] for key in self._keywords()["key"]]
 
     def numbers(self, ids: Iterable[int]) -> list[int]:
-        if self._numbers is None or self._numbers[0] != self.version:  # all of them in one query
-            self._numbers = (self.version, dict(self._query("SELECT key, number FROM items")))
-        numbers = self._numbers[1]
-        return [numbers[key] for key in ids]
+        number_of = self._keywords()["number_of"]
+        return [number_of[key] for key in ids]
 
     def match(self, tree: qt.Node) -> BitMap:
         condition = Translation(tree).condition
