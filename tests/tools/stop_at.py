@@ -15,6 +15,7 @@ MOMENT is one of
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import signal
@@ -35,42 +36,27 @@ def stop_here() -> None:
     os.kill(os.getpid(), signal.SIGSTOP)
 
 
-def install_tantivy(moment: str) -> None:
-    import indexer.engines.tantivy as engine
+def stop_around(module_name: str, function: str, moment: str, before: str, after: str) -> None:
+    """Wrap an engine's commit-point function: stop right before it at `before`, right after at `after`."""
+    module = importlib.import_module(module_name)
+    commit = getattr(module, function)
 
-    commit_writer = engine.commit_writer
-
-    def commit_and_maybe_stop(writer) -> None:
-        if moment == "tantivy-added":
+    def commit_and_maybe_stop(*args) -> None:
+        if moment == before:
             stop_here()
-        commit_writer(writer)
-        if moment == "tantivy-committed":
-            stop_here()
-
-    engine.commit_writer = commit_and_maybe_stop
-
-
-def install_postgresql(moment: str) -> None:
-    import indexer.engines.postgresql as engine
-
-    commit_run = engine.commit_run
-
-    def commit_and_maybe_stop(connection) -> None:
-        if moment == "postgresql-added":
-            stop_here()
-        commit_run(connection)
-        if moment == "postgresql-committed":
+        commit(*args)
+        if moment == after:
             stop_here()
 
-    engine.commit_run = commit_and_maybe_stop
+    setattr(module, function, commit_and_maybe_stop)
 
 
 def install(moment: str) -> None:
     if moment.startswith("tantivy-"):
-        install_tantivy(moment)
+        stop_around("indexer.engines.tantivy", "commit_writer", moment, "tantivy-added", "tantivy-committed")
         return
     if moment.startswith("postgresql-"):
-        install_postgresql(moment)
+        stop_around("indexer.engines.postgresql", "commit_run", moment, "postgresql-added", "postgresql-committed")
         return
     create_file, rename_file = FileStorage.create_file, FileStorage.rename_file
 
