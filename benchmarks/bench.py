@@ -59,6 +59,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -81,9 +82,9 @@ from references import (  # noqa: E402
     unavailable_references,
 )
 
-from indexer.engines import DEFAULT_ENGINE, ENGINES, SERVER_ENGINES  # noqa: E402
+from indexer.engines import DEFAULT_ENGINE, ENGINES, SERVER_ENGINES, get_engine  # noqa: E402
 from indexer.load import load_meeting  # noqa: E402
-from indexer.schema import read_pointer  # noqa: E402
+from indexer.schema import current_generation, read_pointer  # noqa: E402
 
 
 def ours_key(engine: str) -> str:
@@ -124,6 +125,23 @@ def minutes_command(*args: str) -> list[str]:
     """The `minutes` CLI of this interpreter's environment (its console script, else -m indexer)."""
     script = Path(sys.executable).with_name("minutes")
     return [str(script), *args] if script.exists() else [sys.executable, "-m", "indexer", *args]
+
+
+def index_mb(index: Path) -> float:
+    """What an index of ours takes: its directory, and for a database engine its tables in the database."""
+    size = directory_mb(index)
+    engine = index_engine(index)
+    if engine in SERVER_ENGINES:
+        size += get_engine(engine).size_bytes(current_generation(index)) / 1e6
+    return size
+
+
+def drop_database_indexes(indexes: dict[str, Path]) -> None:
+    """The schemas the run made in the database go with its temporary directory."""
+    for index in indexes.values():
+        engine = index_engine(index)
+        if engine in SERVER_ENGINES and current_generation(index) is not None:
+            get_engine(engine).drop(current_generation(index))
 
 
 def directory_mb(path: Path) -> float:
@@ -191,7 +209,7 @@ def build_ours(corpus: Path, index: Path, log_path: Path, items: int, engine: st
         raise RuntimeError(f"minutes index --engine {engine} wrote an index of engine {index_engine(index)!r}")
     return {"seconds": seconds, "process_seconds": round(run.seconds, 3), "items": items,
             "items_per_second": round(items / seconds, 1), "peak_rss_mb": round(run.peak_rss_mb, 1),
-            "index_mb": round(directory_mb(index), 2), "summary": summary}
+            "index_mb": round(index_mb(index), 2), "summary": summary}
 
 
 # -- latency -----------------------------------------------------------------------------------
@@ -415,10 +433,11 @@ def run_size(size: int, repeat: int, seed: int, our_engines: list[str], referenc
              skipped: dict[str, str]) -> dict:
     from webui import create_app
 
-    with tempfile.TemporaryDirectory(prefix=f"minutes-bench-{size}-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"minutes-bench-{size}-") as tmp, ExitStack() as cleanup:
         workdir = Path(tmp)
         corpus = workdir / "corpus"
         indexes = {ours_key(engine): workdir / f"index-{engine}" for engine in our_engines}
+        cleanup.callback(drop_database_indexes, indexes)  # before the directories naming them go
         log(f"{size} items: generating the archive ...")
         started = time.perf_counter()
         generated = generate(corpus, size, seed)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from benchmark_scripts import load_script
+from conftest import TEST_DATABASE, skip_unless_available
 
 from indexer.load import load_meeting
 from indexer.model import CASE_NUMBER
@@ -126,7 +127,7 @@ def test_bench_quick_measures_ours_on_every_engine_and_each_reference(quick_run:
     assert {"cpus", "cpus_usable", "python", "platform"} <= set(report["machine"])
     settings = report["settings"]
     assert settings["quick"] is True
-    assert settings["our_engines"] == ["whoosh", "tantivy"]  # the default: every engine, whoosh first
+    assert settings["our_engines"] == ["whoosh", "tantivy"]  # the default: the embedded engines, whoosh first
     assert settings["engines"] == [*OURS, *REFERENCES]
     assert {key: settings["labels"][key] for key in OURS} == OURS_LABELS
     assert list(report["sizes"]) == [str(QUICK_ITEMS)]
@@ -216,3 +217,23 @@ def test_bench_engines_option() -> None:
     for wrong in ("", "whoosh,whoosh", "whoosh,lucene"):
         with pytest.raises(bench.argparse.ArgumentTypeError, match="known: whoosh,tantivy"):
             bench.parse_engines(wrong)
+
+
+def test_bench_on_postgresql_counts_the_database_and_drops_its_schema(tmp_path: Path) -> None:
+    skip_unless_available("postgresql")
+    import psycopg
+
+    def schemas() -> set[str]:
+        with psycopg.connect(TEST_DATABASE) as connection:
+            rows = connection.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'minutes\\_%'").fetchall()
+        return {name for (name,) in rows}
+
+    before = schemas()
+    result = subprocess.run([sys.executable, str(BENCHMARKS / "bench.py"), "--quick", "--engines", "postgresql",
+                             "--out", str(tmp_path)], check=False, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    report = json.loads((tmp_path / f"bench-quick-{QUICK_ITEMS}.json").read_text(encoding="utf-8"))
+    build = report["sizes"][str(QUICK_ITEMS)]["engines"]["ours-postgresql"]["build"]
+    # The index directory alone is a few kilobytes; the tables, their indexes and TOAST hold megabytes.
+    assert build["index_mb"] > 1.0
+    assert schemas() == before

@@ -537,6 +537,21 @@ class PostgresEngine:
         finally:
             connection.close()
 
+    def size_bytes(self, generation: Path) -> int:
+        """What the index takes in the database: its tables with their indexes and out-of-line values."""
+        settings = read_settings(generation)
+        with connect(configured_address(self.database) or settings["database"]) as connection:
+            return connection.execute(
+                "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind = 'r'",
+                (settings["schema"],)).fetchone()[0]
+
+    def drop(self, generation: Path) -> None:
+        """Delete the index's schema and everything in it (the benchmarks' throw-away indexes)."""
+        settings = read_settings(generation)
+        with connect(configured_address(self.database) or settings["database"]) as connection:
+            connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(settings["schema"])))
+
     def remove_uncommitted_files(self, generation: Path) -> None:
         """Nothing: a run that did not commit left nothing in the database (its transaction ended)."""
 
