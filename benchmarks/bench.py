@@ -42,7 +42,9 @@ SQLite without FTS5) is left out with the reason printed and recorded.
 
 Run: make bench [BENCH_ARGS="--sizes 1000,10000 --repeat 20"]
      .venv/bin/python benchmarks/bench.py [--sizes 1000,10000] [--repeat 20] [--engines whoosh,tantivy]
-                                          [--quick] [--out DIR]
+                                          [--references tantivy,fts5] [--quick] [--out DIR]
+     A million items, on tantivy against the tantivy reference (about an hour here):
+     make bench BENCH_ARGS="--sizes 1000000 --engines tantivy --references tantivy --out benchmarks/results/1m"
 """
 
 from __future__ import annotations
@@ -540,6 +542,14 @@ def parse_engines(text: str) -> list[str]:
     return engines
 
 
+def parse_references(text: str) -> list[str]:
+    names = [part.strip() for part in text.split(",") if part.strip()]
+    if not names or any(name not in REFERENCE_NAMES for name in names) or len(set(names)) < len(names):
+        raise argparse.ArgumentTypeError(f"references are comma-separated names, each once "
+                                         f"(known: {','.join(REFERENCE_NAMES)}); got {text!r}")
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -552,6 +562,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="our engines to measure, each as its own entry, comma-separated "
                              f"(default: the embedded ones, {','.join(OUR_ENGINES)}; {','.join(SERVER_ENGINES)} "
                              "writes to the database of MINUTES_DATABASE_URL)")
+    parser.add_argument("--references", type=parse_references, default=list(REFERENCE_NAMES),
+                        help=f"references to measure beside ours, comma-separated (default: {','.join(REFERENCE_NAMES)}); "
+                             "at a million items SQLite FTS5 alone takes a quarter of an hour to build")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated archives")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON, Markdown and SVG")
     args = parser.parse_args(argv)
@@ -561,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--repeat must be at least 1")
 
     skipped = unavailable_references()
+    skipped.update({name: "not asked for (--references)" for name in REFERENCE_NAMES
+                    if name not in args.references and name not in skipped})
     for name, reason in skipped.items():
         print(f"bench: {ENGINE_LABELS[name]} left out: {reason}", file=sys.stderr, flush=True)
     references = [name for name in REFERENCE_NAMES if name not in skipped]

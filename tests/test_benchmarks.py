@@ -209,6 +209,15 @@ def test_bench_quick_measures_each_reference_or_says_why_not(quick_run: dict, re
         assert set(result["ratios"][f"{key}/{reference}"]) == {"build", "p50", "p95", "p99"}
 
 
+def test_bench_references_option() -> None:
+    bench = load_script("bench")
+    assert bench.parse_references("tantivy") == ["tantivy"]
+    assert bench.parse_references("fts5, tantivy") == ["fts5", "tantivy"]
+    for wrong in ("", "tantivy,tantivy", "lucene"):
+        with pytest.raises(bench.argparse.ArgumentTypeError):
+            bench.parse_references(wrong)
+
+
 def test_bench_engines_option() -> None:
     bench = load_script("bench")
     assert bench.OUR_ENGINES == ("whoosh", "tantivy")
