@@ -33,6 +33,8 @@ def settings(index: Path) -> dict:
     ("postgresql://minutes:s3cret@db.example.dk:5433/minutes", "postgresql://minutes@db.example.dk:5433/minutes"),
     ("postgresql://:s3cret@db.example.dk/minutes", "postgresql://db.example.dk/minutes"),
     ("postgresql://minutes@db.example.dk/minutes?sslmode=require", "postgresql://minutes@db.example.dk/minutes?sslmode=require"),
+    ("postgresql://minutes@db.example.dk/minutes?password=s3cret&sslmode=require",
+     "postgresql://minutes@db.example.dk/minutes?sslmode=require"),
     ("host=db.example.dk password=s3cret dbname=minutes", "host=db.example.dk dbname=minutes"),
 ])
 def test_an_address_is_written_down_without_its_password(address, public) -> None:

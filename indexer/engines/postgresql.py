@@ -29,7 +29,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
@@ -39,6 +39,7 @@ from pyroaring import BitMap
 from .. import querytext as qt
 from ..analysis import FULL_TEXT
 from ..engine import IndexBusy
+from ..facets import FACETS
 from ..schema import read_pointer
 
 ADDRESS_VARIABLE = "MINUTES_DATABASE_URL"
@@ -56,7 +57,9 @@ MAX_POSITION = 16383  # tsvector positions stop here (later ones are stored as 1
 FIELD_GAP = 100  # positions between two fields, so that no phrase spans them
 SINGLE_VALUED = ("id", "meeting_id", "source", "source_hash", "committee", "date", "year", "case", "closed")
 MULTI_VALUED = ("decision_types", "centres", "proposers")  # comma-separated in the documents
-KEYWORD_COLUMNS = ("date", "year", "case", "committee", "centres", "decision_types")  # what prepare() reads
+# What prepare() reads: the meeting date and the facets' fields. (A new facet's field also needs a
+# column: a migration.)
+KEYWORD_COLUMNS = ("date", *dict.fromkeys(facet.field for facet in FACETS))
 COLUMNS = ("key", *SINGLE_VALUED, "number", *MULTI_VALUED, "terms", "rank_terms", "vocabulary", "record")
 
 
@@ -76,7 +79,8 @@ def public_address(address: str) -> str:
             if parts.port:
                 netloc += f":{parts.port}"
             parts = parts._replace(netloc=netloc)
-        return urlunsplit(parts)
+        query = [pair for pair in parse_qsl(parts.query, keep_blank_values=True) if pair[0] != "password"]
+        return urlunsplit(parts._replace(query=urlencode(query)))
     return " ".join(pair for pair in address.split() if not pair.startswith("password="))
 
 
