@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ def test_migrations_are_applied_once(database) -> None:
     schema = f"minutes_test_{secrets.token_hex(4)}"
     try:
         assert (migrate(connection, schema), migrate(connection, schema)) == (
-            ["0001_items.sql", "0002_rank_terms.sql"], [])
+            ["0001_items.sql", "0002_rank_terms.sql", "0003_words.sql"], [])
     finally:
         with connection.transaction():
             connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -146,6 +147,27 @@ def test_an_index_of_the_first_format_is_migrated_and_rebuilt(database, tmp_path
     hits = [hit.id for hit in SearchIndex(index).search(Query(text="revisionsberetning")).hits]
     assert (set(hits[:2]), hits[2:]) == ({"direktionen-2014-08-26-3", "direktionen-2018-11-05-3"},
                                          ["direktionen-2016-11-30-1"])
+
+
+def test_the_word_counts_follow_every_update(database, tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = tmp_path / "index"
+    build_index(corpus, index, engine="postgresql")
+    (corpus / "direktionen" / "2017-12-04.txt").unlink()  # removed
+    changed = corpus / "direktionen" / "2016-11-30.txt"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Budget", "Budgetgodkendelse"), encoding="utf-8")
+    assert (build_index(corpus, index).changed, build_index(corpus, index).unchanged) == (1, 4)
+    schema = settings(index)["schema"]
+    connection = connect(database)
+    try:
+        counted = dict(connection.execute(f"SELECT word, items FROM {schema}.words").fetchall())
+        recounted = dict(connection.execute(
+            f"SELECT word, count(*) FROM {schema}.items, unnest(vocabulary) AS word GROUP BY word").fetchall())
+    finally:
+        connection.close()
+    assert counted == recounted
+    assert ("budgetgodkendelse" in counted, counted.get("budgetgodkendelse")) == (True, recounted["budgetgodkendelse"])
 
 
 def test_one_writer_a_schema(database, tmp_path, monkeypatch) -> None:

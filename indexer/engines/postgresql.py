@@ -412,7 +412,7 @@ class PostgresSnapshot:
         return json.loads(text)
 
     def vocabulary(self) -> dict[str, int]:
-        return dict(self._query("SELECT word, count(*) FROM items, unnest(vocabulary) AS word GROUP BY word"))
+        return dict(self._query("SELECT word, items FROM words"))
 
 
 # -- writing ----------------------------------------------------------------------------------------
@@ -484,17 +484,34 @@ class PostgresWriter:
         else:
             key = connection.execute("SELECT coalesce(max(key), 0) + 1 FROM items").fetchone()[0]
         if deletions:
+            self._count_words(deletions, -1)
             connection.execute("DELETE FROM items WHERE source = ANY(%s)", (deletions,))
         columns = sql.SQL(", ").join(sql.Identifier(column) for column in COLUMNS)
         copy_rows = sql.SQL("COPY items ({}) FROM STDIN").format(columns)
         with connection.cursor() as cursor:
             for source, docs in documents:
+                if not self.fresh:
+                    self._count_words([source], -1)
                 cursor.execute("DELETE FROM items WHERE source = %s", (source,))
                 with cursor.copy(copy_rows) as copy:
                     for fields in docs:
                         copy.write_row(row(fields, key))
                         key += 1
+                if not self.fresh:
+                    self._count_words([source], +1)
+            if self.fresh:  # every word counted once, in one pass
+                cursor.execute("DELETE FROM words")
+                cursor.execute("INSERT INTO words SELECT word, count(*) FROM items, unnest(vocabulary) AS word "
+                               "GROUP BY word")
+            cursor.execute("DELETE FROM words WHERE items <= 0")
             cursor.execute("UPDATE state SET version = version + 1")
+
+    def _count_words(self, sources: list[str], sign: int) -> None:
+        """Add (+1) or take away (-1) the words of the items of `sources` in the word counts."""
+        self.connection.execute(
+            "INSERT INTO words SELECT word, %s * count(*) FROM items, unnest(vocabulary) AS word "
+            "WHERE source = ANY(%s) GROUP BY word "
+            "ON CONFLICT (word) DO UPDATE SET items = words.items + excluded.items", (sign, sources))
 
     def count(self) -> int:
         count = self.connection.execute("SELECT count(*) FROM items").fetchone()[0]
