@@ -10,8 +10,8 @@
      state of a new commit itself, as they would);
   4. throughput of the search mix with --clients clients against one server, then spread over both;
   5. replica lag: a new meeting with a word no other holds is added and `minutes index` writes it to
-     the primary; the time from that run's end until each server's /api/search finds it, with the
-     replay lag PostgreSQL reports (pg_stat_replication) at the first poll.
+     the primary; the time from the moment the primary shows the run's commit until each server's
+     /api/search finds it, with the replay lag PostgreSQL reports (pg_stat_replication) then.
 
 Prints a table and writes --out/replica.json (machine facts, settings, every figure). Everything it
 started is stopped and removed at the end, also on an error or Ctrl-C.
@@ -34,6 +34,9 @@ import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+import psycopg
+from psycopg import sql
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -143,31 +146,50 @@ def throughput(ports: list[int], clients: int, seconds: float) -> dict:
 
 
 def hits(port: int, word: str) -> int:
-    status, body = get(port, "/api/search?" + urllib.parse.urlencode({"q": word}))
+    status, body = get(port, "/api/search?" + urllib.parse.urlencode({"q": word}), timeout=30.0)
     return json.loads(body)["total"] if status == 200 else -1
 
 
+def committed_version(connection: psycopg.Connection, schema: str) -> int:
+    version = connection.execute(sql.SQL("SELECT version FROM {}.state").format(sql.Identifier(schema))).fetchone()[0]
+    connection.rollback()  # a fresh snapshot for the next look
+    return version
+
+
 def replica_lag(primary: Cluster, corpus: Path, index: Path, ports: list[int], timeout: float = 60.0) -> dict:
-    """Add a meeting holding NEW_WORD, index it into the primary, and time until every server finds it."""
+    """Add a meeting holding NEW_WORD and index it into the primary; from the moment the primary shows
+    the run's commit, time until each server finds the meeting (polled every 20 ms while it runs)."""
     newest = max(corpus.glob("*.txt"))
     text = newest.read_text(encoding="utf-8")
     day = time.strftime("%d-%m-%Y", time.strptime(newest.stem, "%Y-%m-%d"))
     (corpus / "9999-12-31.txt").write_text(text.replace(day, "31-12-9999").replace(
         "Baggrund", f"Baggrund\n\nEn {NEW_WORD} af opdateringen.", 1), encoding="utf-8")
     assert all(hits(port, NEW_WORD) == 0 for port in ports)
-    index_seconds = run_minutes("index", "--corpus", str(corpus), "--index", str(index), database=primary.url("minutes"))
-    committed = time.perf_counter()
-    replay = primary.sql("SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication")
+    schema = json.loads(next(index.glob("gen-*/postgresql.json")).read_text(encoding="utf-8"))["schema"]
     found: dict[int, float] = {}
-    while len(found) < len(ports) and time.perf_counter() - committed < timeout:
-        for port in ports:
-            if port not in found and hits(port, NEW_WORD) > 0:
-                found[port] = time.perf_counter() - committed
-        time.sleep(POLL_SECONDS)
+    with psycopg.connect(primary.url("minutes")) as connection:
+        before = committed_version(connection, schema)
+        started = time.perf_counter()
+        builder = subprocess.Popen(minutes("index", "--corpus", str(corpus), "--index", str(index)), cwd=ROOT,
+                                   env={**os.environ, "MINUTES_DATABASE_URL": primary.url("minutes")},
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        committed = replay = None
+        while len(found) < len(ports) and time.perf_counter() - started < timeout:
+            if committed is None and committed_version(connection, schema) != before:
+                committed = time.perf_counter()
+                replay = primary.sql("SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication")
+            for port in ports:
+                if committed is not None and port not in found and hits(port, NEW_WORD) > 0:
+                    found[port] = time.perf_counter() - committed
+            time.sleep(POLL_SECONDS)
+        _, errors = builder.communicate()
+        index_seconds = time.perf_counter() - started
+    if builder.returncode != 0:
+        raise RuntimeError(f"minutes index failed:\n{errors}")
     if len(found) < len(ports):
         raise RuntimeError(f"the new meeting was not searchable on every server within {timeout:.0f} s")
-    return {"index_seconds": round(index_seconds, 2),
-            "searchable_after_s": [round(found[port], 3) for port in ports],
+    return {"index_seconds": round(index_seconds, 2), "commit_after_s": round(committed - started, 2),
+            "searchable_after_commit_s": [round(found[port], 3) for port in ports],
             "postgresql_replay_lag_s": round(float(replay or 0), 3)}
 
 
@@ -245,9 +267,9 @@ def print_report(report: dict) -> None:
               f"{run['non_200']} | {run['connection_errors']} |")
     print(f"connections of the servers to the database: {report['server_connections']}")
     lag = report["replica_lag"]
-    print(f"update: minutes index {lag['index_seconds']} s; searchable on the servers "
-          f"{', '.join(f'{s} s' for s in lag['searchable_after_s'])} after it ended "
-          f"(PostgreSQL replay lag {lag['postgresql_replay_lag_s']} s)")
+    print(f"update: minutes index {lag['index_seconds']} s, its commit {lag['commit_after_s']} s after it started; "
+          f"searchable on the servers {', '.join(f'{s} s' for s in lag['searchable_after_commit_s'])} after the "
+          f"commit (PostgreSQL replay lag then: {lag['postgresql_replay_lag_s']} s)")
 
 
 if __name__ == "__main__":
