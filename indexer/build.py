@@ -28,7 +28,7 @@ from .engines import DEFAULT_ENGINE, get_engine
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
-from .prepared import save_prepared
+from .prepared import dump_prepared, prepare, save_prepared
 from .schema import POINTER, current_generation, read_pointer, write_pointer
 
 __all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]
@@ -229,7 +229,8 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
             documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb)
             first = next(documents, None)  # files are parsed while the engine indexes: one in memory at a time
             if full or first is not None or deletions:
-                writer.commit(chain([first] if first else [], documents), deletions, optimize=full)
+                writer.commit(chain([first] if first else [], documents), deletions, optimize=full,
+                              prepare_state=lambda snapshot: dump_prepared(prepare(snapshot)))
             report.items = writer.count()
         finally:
             writer.close()

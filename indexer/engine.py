@@ -9,7 +9,7 @@ once, in `indexer.search` and the modules it uses. Engines live in `indexer.engi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
@@ -53,12 +53,18 @@ class Snapshot(Protocol):
         ...
     def record(self, doc: int) -> dict: ...
     def vocabulary(self) -> dict[str, int]: ...  # suggestion words -> the number of items with the word
+    def stored_prepared(self) -> bytes | None:
+        """The prepared state (`indexer.prepared`) the writer stored with this state, where the engine
+        stores one (a database: in the commit's own transaction); None where it lives beside the index."""
+        ...
 
 
 class Writer(Protocol):
     def indexed_sources(self) -> dict[str, tuple[str, str]]: ...  # source -> (content hash, meeting id)
-    def commit(self, documents: Iterable[tuple[str, list[dict]]], deletions: list[str], optimize: bool) -> None:
-        """Replace the documents of each source and delete those of `deletions`, atomically."""
+    def commit(self, documents: Iterable[tuple[str, list[dict]]], deletions: list[str], optimize: bool,
+               prepare_state: Callable[[Snapshot], bytes] | None = None) -> None:
+        """Replace the documents of each source and delete those of `deletions`, atomically. An engine
+        that can read its new state before committing it stores `prepare_state` of it with the commit."""
         ...
     def count(self) -> int: ...
     def close(self) -> None: ...

@@ -160,12 +160,12 @@ def save_prepared(generation: Path, snapshot: Snapshot) -> None:
     only costs the first reader the time to prepare it."""
     with snapshot.reading():
         path = prepared_path(generation, snapshot.version)
-        if path.exists():
-            return
+        if path.exists() or snapshot.stored_prepared() is not None:
+            return  # saved already, or stored by the engine with the commit
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
         try:
             prepared = prepare(snapshot)
-            temporary.write_bytes(pickle.dumps((FORMAT, prepared), protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.write_bytes(dump_prepared(prepared))
             os.replace(temporary, path)
         except OSError as error:
             temporary.unlink(missing_ok=True)
@@ -176,15 +176,28 @@ def save_prepared(generation: Path, snapshot: Snapshot) -> None:
             older.unlink(missing_ok=True)
 
 
-def load_prepared(generation: Path, version: str) -> Prepared | None:
+def dump_prepared(prepared: Prepared) -> bytes:
+    return pickle.dumps((FORMAT, prepared), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_prepared(data: bytes, origin: str) -> Prepared | None:
+    """A prepared state from `dump_prepared`'s bytes; None (and a warning naming `origin`) if they are
+    damaged, or of another format (an older release's: prepared anew without a word)."""
     try:
-        saved_format, prepared = pickle.loads(prepared_path(generation, version).read_bytes())
-    except FileNotFoundError:
-        return None
-    except Exception:  # noqa: BLE001 - a damaged or foreign file is prepared anew
-        logger.warning("%s: unreadable, prepared anew", prepared_path(generation, version))
+        saved_format, prepared = pickle.loads(data)
+    except Exception:  # noqa: BLE001 - a damaged or foreign state is prepared anew
+        logger.warning("%s: unreadable, prepared anew", origin)
         return None
     return prepared if saved_format == FORMAT and isinstance(prepared, Prepared) else None
+
+
+def load_prepared(generation: Path, version: str) -> Prepared | None:
+    path = prepared_path(generation, version)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    return read_prepared(data, str(path))
 
 
 def builder_running(index_dir: Path) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path
 from pyroaring import BitMap
 
 from .engine import Engine, Snapshot
-from .prepared import Prepared, builder_running, load_prepared, prepare, wait_for_prepared
+from .prepared import Prepared, builder_running, load_prepared, prepare, read_prepared, wait_for_prepared
 from .engines import DEFAULT_ENGINE, get_engine
 from .facets import FACETS, Facet
 from .highlight import Highlighter, best_snippet, mark
@@ -111,7 +111,9 @@ class SearchIndex:
                 # first, it waits for the builder instead of doing the same work beside it; a state
                 # nobody saved is prepared by the first reader.
                 generation = self._local.generation
-                prepared = load_prepared(generation, snapshot.version)
+                stored = snapshot.stored_prepared()  # a database engine stores it with the commit
+                prepared = (read_prepared(stored, snapshot.version) if stored is not None
+                            else load_prepared(generation, snapshot.version))
                 if prepared is None and builder_running(self.index_dir):
                     prepared = wait_for_prepared(self.index_dir, generation, snapshot.version)
                 prepared = prepared or prepare(snapshot)

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import TEST_DATABASE, skip_unless_available
 
+import indexer.search
 from indexer.build import IndexBusy, build_index
 from indexer.cli import main
 from indexer.engines.postgresql import connect, migrate, public_address
@@ -106,7 +107,7 @@ def test_migrations_are_applied_once(database) -> None:
     schema = f"minutes_test_{secrets.token_hex(4)}"
     try:
         assert (migrate(connection, schema), migrate(connection, schema)) == (
-            ["0001_items.sql", "0002_rank_terms.sql", "0003_words.sql"], [])
+            ["0001_items.sql", "0002_rank_terms.sql", "0003_words.sql", "0004_prepared.sql"], [])
     finally:
         with connection.transaction():
             connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
@@ -168,6 +169,23 @@ def test_the_word_counts_follow_every_update(database, tmp_path) -> None:
         connection.close()
     assert counted == recounted
     assert ("budgetgodkendelse" in counted, counted.get("budgetgodkendelse")) == (True, recounted["budgetgodkendelse"])
+
+
+def test_a_reader_on_another_machine_loads_the_state_the_run_stored(database, tmp_path, monkeypatch) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    index = tmp_path / "index"
+    build_index(corpus, index, engine="postgresql")
+    copy = tmp_path / "web-server"  # a web server's copy of the index directory: no saved files
+    shutil.copytree(index, copy)
+    assert list(copy.glob("gen-*/prepared-*")) == []
+    reader = SearchIndex(copy)
+    computed = []
+    monkeypatch.setattr(indexer.search, "prepare", lambda snapshot: computed.append(snapshot))
+    assert reader.search(Query()).total == 44
+    (corpus / "direktionen" / "2017-12-04.txt").unlink()  # an update: its 10 items go
+    build_index(corpus, index)
+    assert (reader.search(Query()).total, computed) == (34, [])
 
 
 def test_one_writer_a_schema(database, tmp_path, monkeypatch) -> None:

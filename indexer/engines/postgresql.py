@@ -26,7 +26,7 @@ import os
 import re
 import secrets
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -122,6 +122,13 @@ def reader_pool(address: str) -> ConnectionPool:
                                                     kwargs={"connect_timeout": 10}, configure=_reader_session,
                                                     name="minutes-readers")
         return pool
+
+
+def discard_pool(address: str) -> None:
+    with _pools_lock:
+        pool = _pools.pop(address, None)
+    if pool is not None:
+        pool.close(timeout=0)
 
 
 def _reader_session(connection: psycopg.Connection) -> None:
@@ -299,7 +306,6 @@ class PostgresSnapshot:
         settings = read_settings(generation)
         self.schema: str = settings["schema"]
         self.address = configured_address() or settings["database"]
-        self.pool = reader_pool(self.address)
         self.version = f"{self.schema}.?"  # set by reading(): the state its transaction sees
         self._cursor: psycopg.Cursor | None = None
         self._columns: tuple[str, dict[str, list]] | None = None
@@ -319,7 +325,8 @@ class PostgresSnapshot:
             yield
             return
         try:
-            with self.pool.connection(timeout=CONNECTION_WAIT_SECONDS) as connection, connection.transaction():
+            pool = reader_pool(self.address)  # anew each time: a pool that failed is discarded
+            with pool.connection(timeout=CONNECTION_WAIT_SECONDS) as connection, connection.transaction():
                 cursor = connection.cursor()
                 cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(self.schema)))
                 # The planner does not count the cost of reading each row's term vector out of line,
@@ -333,6 +340,7 @@ class PostgresSnapshot:
                 finally:
                     self._cursor = None
         except PoolTimeout:
+            discard_pool(self.address)  # no retrying in the background: the next request tries anew
             raise DatabaseUnavailable(f"{public_address(self.address)}: {unreachable_reason(self.address)}") from None
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(f"{public_address(self.address)}: {describe(error)}") from None
@@ -414,6 +422,35 @@ class PostgresSnapshot:
     def vocabulary(self) -> dict[str, int]:
         return dict(self._query("SELECT word, items FROM words"))
 
+    def stored_prepared(self) -> bytes | None:
+        number = int(self.version.rpartition(".")[2])
+        rows = self._query("SELECT data FROM prepared WHERE version = %s", (number,))
+        return bytes(rows[0][0]) if rows else None
+
+
+class WriterView(PostgresSnapshot):
+    """The state a run has written and not yet committed, read on the run's own connection: what it
+    prepares for readers, stored in the same transaction."""
+
+    def __init__(self, connection: psycopg.Connection, schema: str) -> None:  # no pool: the run's connection
+        self.schema = schema
+        self.connection = connection
+        self.version = f"{schema}.?"
+        self._cursor = None
+        self._columns = None
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        if self._cursor is not None:
+            yield
+            return
+        self._cursor = self.connection.cursor()
+        try:
+            self.version = f"{self.schema}.{self._query('SELECT version FROM state')[0][0]}"
+            yield
+        finally:
+            self._cursor = None
+
 
 # -- writing ----------------------------------------------------------------------------------------
 
@@ -444,11 +481,19 @@ class PostgresWriter:
         self.connection.rollback()  # read only: end the transaction the query began
         return {source: (digest, meeting_id) for source, digest, meeting_id in rows}
 
-    def commit(self, documents: Iterable[tuple[str, list[dict]]], deletions: list[str], optimize: bool) -> None:
+    def commit(self, documents: Iterable[tuple[str, list[dict]]], deletions: list[str], optimize: bool,
+               prepare_state: Callable[[PostgresSnapshot], bytes] | None = None) -> None:
         connection = self.connection  # not in autocommit: the run is one transaction, until commit_run
         try:
             try:
                 self._write(documents, deletions)
+                if prepare_state is not None:
+                    view = WriterView(connection, self.schema)
+                    with view.reading():
+                        data = prepare_state(view)
+                        version = int(view.version.rpartition(".")[2])
+                    connection.execute("DELETE FROM prepared")
+                    connection.execute("INSERT INTO prepared (version, data) VALUES (%s, %s)", (version, data))
                 commit_run(connection)
                 write_settings(self.generation, self.address, self.schema)  # where the index is now
                 self._tidy()

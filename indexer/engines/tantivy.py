@@ -218,6 +218,9 @@ class TantivySnapshot:
     def vocabulary(self) -> dict[str, int]:
         return dict(self.searcher.terms_with_prefix("vocabulary", ""))
 
+    def stored_prepared(self) -> None:
+        return None  # saved beside the index (indexer.prepared)
+
 
 # -- writing ----------------------------------------------------------------------------------------
 
@@ -256,7 +259,8 @@ class TantivyWriter:
         hits = searcher.search(tantivy.Query.all_query(), limit=1, count=False, order_by_field="key").hits
         return int(hits[0][0]) + 1
 
-    def commit(self, documents, deletions: list[str], optimize: bool) -> None:
+    def commit(self, documents, deletions: list[str], optimize: bool,
+               prepare_state=None) -> None:  # prepared after the commit, beside the index
         key = self._next_key()
         try:
             writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)

@@ -269,6 +269,9 @@ class WhooshSnapshot:
         reader = self.searcher.reader()
         return {term.decode("utf-8"): info.doc_frequency() for term, info in reader.iter_field("vocabulary")}
 
+    def stored_prepared(self) -> None:
+        return None  # saved beside the index (indexer.prepared)
+
 
 # -- writing ----------------------------------------------------------------------------------------
 
@@ -283,7 +286,8 @@ class WhooshWriter:
                 sources[fields["source"]] = (fields["source_hash"], fields["meeting_id"])
         return sources
 
-    def commit(self, documents: Iterable[tuple[str, list[dict]]], deletions: list[str], optimize: bool) -> None:
+    def commit(self, documents: Iterable[tuple[str, list[dict]]], deletions: list[str], optimize: bool,
+               prepare_state=None) -> None:  # prepared after the commit, beside the index
         try:
             # Postings beyond limitmb are pickled to temporary runs and merged back (half the time of
             # a 10,000-item build at 256 MB); the estimate is whoosh's, below the real memory use.
