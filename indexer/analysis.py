@@ -95,15 +95,16 @@ class Analyzer:
     def terms(self, text: str, mode: Mode = "index") -> list[str]:
         return [token.text for token in self(text, mode)]
 
-    def index_tokens(self, text: str) -> Iterator[Token]:
-        """Exactly `self(text, "index")`, faster: every filter works on one word at a time, so the
-        filtered forms of each distinct word are computed once and reused (minutes repeat their
-        vocabulary heavily). Indexing and highlighting both go through here."""
+    def index_tokens(self, text: str) -> Iterator[tuple[str, int, int, int]]:
+        """Exactly `self(text, "index")`, as (text, position, start, end) tuples, faster: every filter
+        works on one word at a time, so the filtered forms of each distinct word are computed once and
+        reused (minutes repeat their vocabulary heavily), and a tuple costs less than a Token (this
+        runs for every word of every item a build indexes)."""
         index_forms = self.index_forms
         for position, match in enumerate(self.tokenizer.regex.finditer(text)):
             start = match.start()
             for term, term_start, term_end in index_forms(match.group()):
-                yield Token(term, position, start + term_start, start + term_end)
+                yield term, position, start + term_start, start + term_end
 
     def distinct_terms(self, text: str) -> set[str]:
         """The index terms of `text`, each once."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 from indexer.analysis import danish_analyzer, fold, stem
 
 
@@ -62,5 +64,6 @@ def test_the_cached_index_path_gives_exactly_the_chain_s_tokens() -> None:
     for analyzer in (danish_analyzer(), vocabulary_analyzer()):
         for path in sorted(corpus.glob("*.txt")):
             text = path.read_text(encoding="utf-8-sig", errors="replace")
-            assert list(analyzer.index_tokens(text)) == list(analyzer(text)), path.name
-            assert list(analyzer.index_tokens(text)) == list(analyzer(text)), path.name  # from the cache
+            expected = [astuple(token) for token in analyzer(text)]
+            assert list(analyzer.index_tokens(text)) == expected, path.name
+            assert list(analyzer.index_tokens(text)) == expected, path.name  # from the cache

@@ -196,12 +196,12 @@ def term_vectors(fields: dict) -> tuple[str, str]:
     offset = 1
     for field, weight in WEIGHTS.items():
         last = offset
-        for token in FULL_TEXT.index_tokens(fields[field]):
-            position = min(offset + token.position, MAX_POSITION)
+        for term, word, _start, _end in FULL_TEXT.index_tokens(fields[field]):
+            position = min(offset + word, MAX_POSITION)
             place = f"{position}{weight}"
-            positions.setdefault(token.text, []).append(place)
-            if field != "text" or token.position < RANK_TEXT_WORDS:
-                ranked.setdefault(token.text, []).append(place)
+            positions.setdefault(term, []).append(place)
+            if field != "text" or word < RANK_TEXT_WORDS:
+                ranked.setdefault(term, []).append(place)
             last = max(last, position)
         offset = last + FIELD_GAP
     return tuple(" ".join(f"{quoted(term)}:{','.join(places)}" for term, places in vector.items())

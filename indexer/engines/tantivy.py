@@ -52,8 +52,8 @@ def make_schema() -> tantivy.Schema:
 
 
 def pre_tokenized(text: str) -> tantivy.PreTokenizedString:
-    return tantivy.PreTokenizedString(text, [tantivy.Token(token.text, token.position, token.start, token.end)
-                                             for token in FULL_TEXT.index_tokens(text)])
+    token = tantivy.Token
+    return tantivy.PreTokenizedString(text, [token(*form) for form in FULL_TEXT.index_tokens(text)])
 
 
 def value_hash(value: str) -> int:
