@@ -127,6 +127,13 @@ def test_ten_megabyte_query_through_http_client_gets_status_431(running) -> None
     assert body == BODY_431
 
 
+def test_a_worker_that_wakes_the_loop_after_the_server_stopped_gets_no_error(running) -> None:
+    server = running()
+    server.stop()
+    assert server.server.trigger._fds == []  # the moment: run() has closed the pipe a late worker writes to
+    server.server.pull_trigger()  # what such a worker calls: no error (it was EBADF), and nothing written
+
+
 def test_keep_alive_is_unchanged(running) -> None:
     server = running()
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)

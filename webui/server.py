@@ -154,6 +154,19 @@ class MinutesWSGIServer(TcpWSGIServer):
         self._stop_requested.set()
         self.pull_trigger()
 
+    def pull_trigger(self) -> None:
+        """Wake the main loop. A worker finishing its last response after run() has closed the
+        trigger (a slow machine, a worker past the shutdown's wait) finds its pipe closed: once the
+        server is stopping there is no loop left to wake, so that is no error."""
+        stopping = self._stop_requested.is_set()
+        if stopping and not self.trigger._fds:
+            return  # run() has closed the pipe; its descriptor may belong to another file by now
+        try:
+            super().pull_trigger()
+        except OSError:
+            if not stopping:
+                raise
+
 
 def create_server(app, host: str, port: int, threads: int, *, linger_timeout: float = LINGER_TIMEOUT,
                   linger_max_bytes: int = LINGER_MAX_BYTES):
