@@ -73,7 +73,7 @@ sys.path.insert(0, str(HERE))  # benchmarks/ is not a package
 sys.path.insert(0, str(ROOT))
 
 import plot  # noqa: E402
-from serving import HOST, free_port, stop_process  # noqa: E402
+from serving import HOST, free_port, stop_process, wait_for_health  # noqa: E402
 from generate import ArchiveGenerator, generate  # noqa: E402
 from references import (  # noqa: E402
     REFERENCE_NAMES,
@@ -289,28 +289,11 @@ class Server:
 
     def wait_healthy(self, timeout: float = 120.0) -> float:
         """Seconds from the start of the process until /healthz answers 200."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"minutes serve exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                status, _body = self.get("/healthz", keep_alive=False)
-                if status == 200:
-                    return time.perf_counter() - self.started
-            except (OSError, http.client.HTTPException):
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"minutes serve did not answer /healthz within {timeout:.0f} s:\n{self.log_tail()}")
+        wait_for_health(self.proc, self.port, self.log_tail, timeout)
+        return time.perf_counter() - self.started
 
-    def get(self, path: str, keep_alive: bool = True) -> tuple[int, bytes]:
-        if not keep_alive:
-            connection = http.client.HTTPConnection(HOST, self.port, timeout=5.0)
-            try:
-                connection.request("GET", path)
-                response = connection.getresponse()
-                return response.status, response.read()
-            finally:
-                connection.close()
+    def get(self, path: str) -> tuple[int, bytes]:
+        """GET over the one keep-alive connection of this benchmark's client."""
         if self.connection is None:
             self.connection = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
         self.connection.request("GET", path)

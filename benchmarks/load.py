@@ -44,7 +44,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # benchmarks/ is not a package
 
 from run import QUERIES, ROOT, scaled_corpus  # noqa: E402
-from serving import HOST, free_port, stop_process  # noqa: E402
+from serving import HOST, free_port, get, stop_process, wait_for_health  # noqa: E402
 
 REQUEST_TIMEOUT = 30.0  # seconds; a request slower than this counts as a connection error
 PHASES = [("1 client", 1, False), ("8 clients", 8, False), ("32 clients", 32, False),
@@ -79,16 +79,6 @@ def minutes(*args: str) -> list[str]:
     return [sys.executable, "-m", "indexer", *args]
 
 
-def get(port: int, path: str, timeout: float = 5.0) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
-
-
 class Server:
     """`minutes serve` as a child process; stop() is safe to call more than once."""
 
@@ -102,19 +92,7 @@ class Server:
             cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 
     def wait_healthy(self, timeout: float = 30.0) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"minutes serve exited with {self.proc.returncode}:\n{self.log_tail()}")
-            try:
-                status, body = get(self.port, "/healthz", timeout=2.0)
-                if status == 200:
-                    return json.loads(body)
-            except (OSError, http.client.HTTPException):
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"minutes serve did not answer /healthz with 200 within {timeout:.0f} s:\n"
-                           f"{self.log_tail()}")
+        return json.loads(wait_for_health(self.proc, self.port, self.log_tail, timeout, interval=0.1))
 
     def log_tail(self, lines: int = 20) -> str:
         """The last lines of the server's output, without waitress's queue-depth warnings (noise under load)."""

@@ -44,8 +44,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
-from load import Client, Server, get, minutes, percentile  # noqa: E402
-from serving import HOST, free_port  # noqa: E402
+from load import Client, Server, minutes, percentile  # noqa: E402
+from serving import HOST, free_port, get  # noqa: E402
 
 NEW_WORD = "replikeringsprøve"  # in no generated meeting: found only once the new meeting is searchable
 SEARCH_MIX = ["/api/search?q=revisionsberetning", "/api/search?q=budget+godkendt",
