@@ -99,12 +99,12 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
         "decision_types": ",".join(item.decision.types),
         "centres": ",".join(item.centres),
         "proposers": ",".join(item.proposers),
-        "title": item.title,
+        "title": "\n".join([item.title, *item.other_titles]),
         "decision": item.decision.text,
         "attachments": "\n".join(item.attachments),
         "text": full_text,
         # Each word once: suggestions need to know which words occur, not where.
-        "vocabulary": " ".join(sorted(VOCABULARY.distinct_terms(f"{item.title}\n{full_text}"))),
+        "vocabulary": " ".join(sorted(VOCABULARY.distinct_terms("\n".join([item.title, *item.other_titles, full_text])))),
         "record": json.dumps(record, ensure_ascii=False),
     }
 

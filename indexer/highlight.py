@@ -22,8 +22,11 @@ class Highlighter:
         for leaf in leaves(tree):
             if isinstance(leaf, (Term, Phrase)):
                 self.terms.setdefault(leaf.field, set()).update(leaf.terms)
+                if isinstance(leaf, Term) and leaf.part_term is not None:
+                    # A part term's offsets are its compound's: `fravær` marks sygefravær.
+                    self.terms[leaf.field].add(leaf.part_term)
             elif isinstance(leaf, Prefix):
-                self.prefixes[leaf.field] = (*self.prefixes.get(leaf.field, ()), leaf.prefix)
+                self.prefixes[leaf.field] = (*self.prefixes.get(leaf.field, ()), leaf.prefix, leaf.part_prefix)
         # Per field, each word seen -> the offsets in it of the forms that match: the hits of one
         # page share most of their words, so each is analysed and checked once a query.
         self._matching: dict[str, dict[str, tuple[tuple[int, int], ...]]] = {}

@@ -60,6 +60,9 @@ class AgendaItem:
     decision: Decision
     centres: list[str]
     proposers: list[str]
+    # The title as printed again inside the item where it differs from the agenda's (2015-12-07
+    # item 3 is "Økonomifølgning" on the agenda, "Økonomiopfølgning" inside): searched as the title.
+    other_titles: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -108,6 +111,7 @@ def item_to_dict(item: AgendaItem) -> dict:
         "id": item.id,
         "number": item.number,
         "title": item.title,
+        "other_titles": item.other_titles,
         "case_number": item.case_number,
         "closed": item.closed,
         "decision": {

@@ -153,7 +153,7 @@ def parse_item(meeting_id: str, number: int, title: str, body: str) -> AgendaIte
                 lines = lines[position + 1:]
             break
     closed = title.strip().lower() == "lukket"
-    sections = split_sections(lines, title)
+    sections, printed_title = split_sections(lines, title)
     attachments = [line for s in sections if s.kind == "bilag" for line in s.text.split("\n") if line]
     decision_sections = [s for s in sections if s.kind == "beslutning"]
     if closed:
@@ -174,6 +174,7 @@ def parse_item(meeting_id: str, number: int, title: str, body: str) -> AgendaIte
         decision=decision,
         centres=find_centres(everything),
         proposers=find_proposers(sections),
+        other_titles=[printed_title] if printed_title and printed_title.strip().lower() != title.strip().lower() else [],
     )
 
 
@@ -185,8 +186,9 @@ def heading_kind(line: str) -> str | None:
     return None
 
 
-def split_sections(lines: list[str], title: str) -> list[Section]:
-    """Cut the item body at section headings; drop the repeated title of the 2014-15 layout."""
+def split_sections(lines: list[str], title: str) -> tuple[list[Section], str | None]:
+    """Cut the item body at section headings; take out the repeated title of the 2014-15 layout
+    (returned beside the sections: it may be spelt otherwise than the agenda's title)."""
     blocks: list[tuple[str, str, list[str]]] = [("tekst", "", [])]
     for line in lines:
         kind = heading_kind(line)
@@ -194,7 +196,7 @@ def split_sections(lines: list[str], title: str) -> list[Section]:
             blocks.append((kind, line.strip(), []))
         else:
             blocks[-1][2].append(line.rstrip())
-    drop_repeated_title(blocks, title)
+    printed_title = drop_repeated_title(blocks, title)
     sections = []
     for kind, heading, block_lines in blocks:
         if kind == "bilag":
@@ -203,21 +205,23 @@ def split_sections(lines: list[str], title: str) -> list[Section]:
             text = "\n\n".join(join_paragraphs(block_lines))
         if text or kind != "tekst":
             sections.append(Section(kind=kind, heading=heading, text=text))
-    return [s for s in sections if s.text or s.kind in ("beslutning",)]
+    return [s for s in sections if s.text or s.kind in ("beslutning",)], printed_title
 
 
-def drop_repeated_title(blocks: list[tuple[str, str, list[str]]], title: str) -> None:
+def drop_repeated_title(blocks: list[tuple[str, str, list[str]]], title: str) -> str | None:
     """In the 2014-15 layout the title is printed again right before the first content section
-    (after the attachments, or alone). It looks like an attachment or a paragraph but is neither."""
+    (after the attachments, or alone). It looks like an attachment or a paragraph but is neither:
+    it is taken out, and returned."""
     for index, (kind, _heading, block_lines) in enumerate(blocks[:-1]):
         if kind not in ("tekst", "bilag"):
-            return
+            return None
         if blocks[index + 1][0] in ("tekst", "bilag"):
             continue
         non_empty = [i for i, line in enumerate(block_lines) if line.strip()]
         if non_empty and resembles(block_lines[non_empty[-1]], title):
-            del block_lines[non_empty[-1]]
-        return
+            return strip_inline_html(block_lines.pop(non_empty[-1]).strip())
+        return None
+    return None
 
 
 def resembles(line: str, title: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .analysis import DANISH_STOPWORDS, query_terms
+from .analysis import DANISH_STOPWORDS, PART_MARK, query_terms
 from .model import CASE_NUMBER, CASE_RE
 
 MAX_QUERY_CHARS = 500
@@ -23,6 +23,9 @@ MAX_TERMS = 40
 # The full-text fields and their BM25F boosts: a word in the title says most about an item, then the
 # decision. A word without a field is searched in all of them.
 TEXT_FIELDS = {"title": 4.0, "decision": 2.5, "attachments": 1.5, "text": 1.0}
+# A word found as a part of a compound (fravær in sygefravær) weighs this much of the word on its
+# own, so that items holding the word itself rank first.
+PART_BOOST = 0.1
 CASE_FIELD = "case"  # a keyword field: its values are matched exactly, never analysed
 FIELD_NAMES = {"title": "title", "titel": "title", "decision": "decision", "beslutning": "decision",
                "attachments": "attachments", "bilag": "attachments", "text": "text", "tekst": "text",
@@ -54,6 +57,12 @@ class Nothing(Node):
 class Term(Node):
     field: str | None
     terms: tuple[str, ...]  # analysed; a word that analyses to several terms needs all of them
+    parts: bool = True  # also found as a part of compounds (not when quoted: "fravær" is the word alone)
+
+    @property
+    def part_term(self) -> str | None:
+        """The index term of this word as a compound part (weighted by PART_BOOST), if it has one."""
+        return PART_MARK + self.terms[0] if self.parts and len(self.terms) == 1 else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,11 @@ class Phrase(Node):
 class Prefix(Node):
     field: str | None
     prefix: str  # lower case, matched against index terms as typed (never stemmed)
+
+    @property
+    def part_prefix(self) -> str:
+        """The prefix of compound parts' index terms (weighted by PART_BOOST)."""
+        return PART_MARK + self.prefix
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,7 +389,8 @@ def phrase_node(text: str, field: str | None) -> Node | None:
     terms = tuple(query_terms(text))
     if not terms:
         return None
-    return Term(field, terms[:1]) if len(terms) == 1 else Phrase(field, terms)
+    # One quoted word is that word on its own, not a part of compounds.
+    return Term(field, terms[:1], parts=False) if len(terms) == 1 else Phrase(field, terms)
 
 
 def _notice(notices: list[str], notice: str) -> None:

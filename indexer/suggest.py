@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from .analysis import fold, stem
+
 MAX_DISTANCE = 2
 
 
 class Suggester:
     def __init__(self, vocabulary: dict[str, int]) -> None:
-        self.vocabulary = vocabulary
+        self.vocabulary = vocabulary  # words and compound parts, as written (indexer.analysis.VOCABULARY)
+        # Their stems, folded too: a word the archive holds in another inflection (beretning, for
+        # beretningerne) or spelling (oekonomi) is known, and never "corrected" into another word.
+        self.stems = {form for word in vocabulary for form in (stem(word), stem(fold(word)))}
         # Candidates share the first letter (as people rarely mistype it) and differ in length by at
         # most MAX_DISTANCE: a handful of buckets, not the whole vocabulary, is compared per word.
         self.buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -19,7 +24,7 @@ class Suggester:
                 self.buckets[(word[0], len(word))].append(word)
 
     def known(self, word: str) -> bool:
-        return word in self.vocabulary
+        return word in self.vocabulary or stem(word) in self.stems
 
     def nearest(self, word: str) -> str | None:
         """The closest known word (fewest edits, then most frequent, then alphabetical)."""

@@ -29,7 +29,7 @@ def test_parse_json_follows_the_contract() -> None:
         "direktionen-2018-11-05", "2018-11-05", "10:00", {"name": "Kathrine Seier Skastrup", "role": "sekretær"})
     item = meeting["items"][1]
     assert sorted(item) == ["attachments", "case_number", "centres", "closed", "decision", "id", "number",
-                            "proposers", "sections", "title"]
+                            "other_titles", "proposers", "sections", "title"]
     assert (item["id"], item["decision"]["types"]) == ("direktionen-2018-11-05-2", ["taget-til-efterretning", "udskudt"])
     assert sorted(item["sections"][0]) == ["heading", "kind", "text"]
 

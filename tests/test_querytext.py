@@ -39,7 +39,9 @@ KMD, UTA, DRIFT, BAC = (Term(None, (word,)) for word in ("kmd", "uta", "drift", 
     ("revision*", Prefix(None, "revision")),
     ("14/32918", Exact("case", "14/32918")),
     ("sag:14/32918 OR 16/4232", Or((Exact("case", "14/32918"), Exact("case", "16/4232")))),
-    ('"14/32918"', Term(None, ("14/32918",))),  # quoted, it is text
+    ('"14/32918"', Term(None, ("14/32918",), parts=False)),  # quoted, it is text
+    ('"fravær"', Term(None, ("fravær",), parts=False)),  # one quoted word: on its own, not in compounds
+    ("fravær", Term(None, ("fravær",))),  # unquoted, it is found in sygefravær too
     ("kl:10", Term(None, ("kl", "10"))),  # not one of our fields: the colon is punctuation
     ("kmd (-)", KMD),
     ("kmd +", KMD),

@@ -87,9 +87,10 @@ def test_search_folds_danish_letters(searcher, typed, danish) -> None:
 
 
 def test_folded_query_finds_the_titles(searcher) -> None:
+    # 2015-12-07 #3 is "Økonomifølgning" on the agenda and "Økonomiopfølgning" as printed inside.
     assert ids(searcher, "oekonomiopfoelgning") == {
-        "direktionen-2014-08-26-1", "direktionen-2015-12-07-1", "direktionen-2016-11-30-1",
-        "direktionen-2018-11-05-2"}
+        "direktionen-2014-08-26-1", "direktionen-2015-12-07-1", "direktionen-2015-12-07-3",
+        "direktionen-2016-11-30-1", "direktionen-2018-11-05-2"}
 
 
 def test_hyphenated_compounds_are_found_by_their_parts_and_whole(searcher) -> None:
@@ -134,7 +135,9 @@ KMD_ITEMS = {"direktionen-2014-08-26-3", "direktionen-2015-12-07-5", "direktione
     ("kmd (uta -drift)", set()),
     ("kmd (drift -uta)", {"direktionen-2015-12-07-5", "direktionen-2017-12-04-6"}),
     ("kmd (-drift)", {"direktionen-2014-08-26-3"}),
-    ("titel:(kmd -drift)", {"direktionen-2017-12-04-6"}),  # the 2017 title "Driftssituationen" is one word
+    # The only title with KMD, "Driftssituationen med KMD", holds drift as a compound part: excluded too.
+    ("titel:(kmd -drift)", set()),
+    ("titel:(kmd -budget)", {"direktionen-2017-12-04-6"}),
     ("kmd (+drift)", {"direktionen-2015-12-07-5", "direktionen-2017-12-04-6"}),
 ])
 def test_plus_and_minus_work_inside_brackets(searcher, text, expected) -> None:

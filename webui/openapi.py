@@ -201,6 +201,8 @@ SCHEMAS = {
             "number": {"type": "integer", "minimum": 1},
             "title": {"type": "string"},
             "title_html": _string("Kun fra /api/items/{id}: titlen som HTML med <mark> om ord fra q."),
+            "other_titles": _array({"type": "string"}, "Titlen som den er trykt inde i punktet, hvor den afviger "
+                                   "fra dagsordenens (fx en stavefejl i dagsordenen); søges som titlen."),
             "case_number": _nullable({"type": "string"}),
             "closed": {"type": "boolean", "description": "Lukket punkt: indholdet er ikke offentligt."},
             "decision": _ref("Decision"),

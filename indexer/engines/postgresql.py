@@ -226,11 +226,20 @@ class Translation:
 
     def __init__(self, tree: qt.Node) -> None:
         self.ranked: list[str] = []
+        self.ranked_parts: list[str] = []  # ranked apart, weighted by PART_BOOST
         self.condition = self._translate(tree, positive=True)
 
     @property
     def rank_query(self) -> str:
-        return " | ".join(f"({query})" for query in self.ranked) or ""
+        return self._any(self.ranked)
+
+    @property
+    def part_rank_query(self) -> str:
+        return self._any(self.ranked_parts)
+
+    @staticmethod
+    def _any(queries: list[str]) -> str:
+        return " | ".join(f"({query})" for query in queries)
 
     def _translate(self, node: qt.Node, positive: bool) -> sql.Composable:
         if isinstance(node, qt.Every):
@@ -239,8 +248,13 @@ class Translation:
             return sql.SQL("FALSE")
         if isinstance(node, (qt.Term, qt.Phrase, qt.Prefix)):
             query = self._tsquery(node)
+            part_query = self._part_tsquery(node)
             if positive:
                 self.ranked.append(query)
+                if part_query:
+                    self.ranked_parts.append(part_query)
+            if part_query:
+                query = f"({query}) | ({part_query})"
             return sql.SQL("terms @@ {}::tsquery").format(sql.Literal(query))
         if isinstance(node, qt.Exact):
             column = sql.Identifier(node.field)
@@ -283,6 +297,16 @@ class Translation:
         # A word of several terms needs them all in one field.
         return " | ".join("(" + " & ".join(f"{quoted(term)}:{weight}" for term in node.terms) + ")"
                           for weight in weights)
+
+    @staticmethod
+    def _part_tsquery(node: qt.Term | qt.Phrase | qt.Prefix) -> str | None:
+        """The word as a compound part (PART_MARK terms), or None where it is not asked for so."""
+        weight = WEIGHTS[node.field] if node.field is not None else ""
+        if isinstance(node, qt.Prefix):
+            return f"{quoted(node.part_prefix)}:*{weight}"
+        if isinstance(node, qt.Term) and node.part_term is not None:
+            return f"{quoted(node.part_term)}" + (f":{weight}" if weight else "")
+        return None
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -397,6 +421,9 @@ class PostgresSnapshot:
         if translation.ranked:
             score = sql.SQL("ts_rank({}, rank_terms, {}::tsquery)").format(sql.Literal(RANK_WEIGHTS),
                                                                            sql.Literal(translation.rank_query))
+        if translation.ranked_parts:
+            score = sql.SQL("{} + {} * ts_rank({}, rank_terms, {}::tsquery)").format(
+                score, sql.Literal(qt.PART_BOOST), sql.Literal(RANK_WEIGHTS), sql.Literal(translation.part_rank_query))
         # One pass over the matches (a phrase or a weighted term reads every candidate's whole vector)
         # gives them all and the best `depth` of them.
         query = sql.SQL("WITH matched AS MATERIALIZED (SELECT key, {} AS score FROM items WHERE {}) "

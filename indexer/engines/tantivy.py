@@ -108,15 +108,26 @@ class Translator:
 
     def _leaf(self, node: qt.Term | qt.Phrase | qt.Prefix, field: str, boost: float) -> tantivy.Query:
         if isinstance(node, qt.Prefix):
-            query = tantivy.Query.regex_query(self.schema, field, re.escape(node.prefix) + ".*")
-        elif isinstance(node, qt.Phrase):
-            query = tantivy.Query.phrase_query(self.schema, field, list(node.terms))
-        elif len(node.terms) == 1:
-            query = tantivy.Query.term_query(self.schema, field, node.terms[0], index_option="freq")
-        else:
-            query = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, tantivy.Query.term_query(self.schema, field, term, index_option="freq"))
-                 for term in node.terms])
+            return self._should([self._boosted(self._prefix(field, node.prefix), boost),
+                                 self._boosted(self._prefix(field, node.part_prefix), boost * qt.PART_BOOST)])
+        if isinstance(node, qt.Phrase):
+            return self._boosted(tantivy.Query.phrase_query(self.schema, field, list(node.terms)), boost)
+        if len(node.terms) > 1:
+            return self._boosted(tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, self._term(field, term)) for term in node.terms]), boost)
+        whole = self._boosted(self._term(field, node.terms[0]), boost)
+        if node.part_term is None:
+            return whole
+        return self._should([whole, self._boosted(self._term(field, node.part_term), boost * qt.PART_BOOST)])
+
+    def _term(self, field: str, term: str) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, term, index_option="freq")
+
+    def _prefix(self, field: str, prefix: str) -> tantivy.Query:
+        return tantivy.Query.regex_query(self.schema, field, re.escape(prefix) + ".*")
+
+    @staticmethod
+    def _boosted(query: tantivy.Query, boost: float) -> tantivy.Query:
         return query if boost == 1.0 else tantivy.Query.boost_query(query, boost)
 
 

@@ -192,13 +192,15 @@ def translate(node: qt.Node) -> wq.Query:
 
 
 def _leaf(node: qt.Term | qt.Phrase | qt.Prefix, field: str, boost: float) -> wq.Query:
+    part_boost = boost * qt.PART_BOOST
     if isinstance(node, qt.Prefix):
-        return wq.Prefix(field, node.prefix, boost=boost)
+        return wq.Or([wq.Prefix(field, node.prefix, boost=boost), wq.Prefix(field, node.part_prefix, boost=part_boost)])
     if isinstance(node, qt.Phrase):
         return wq.Phrase(field, list(node.terms), boost=boost)
-    if len(node.terms) == 1:
-        return wq.Term(field, node.terms[0], boost=boost)
-    return wq.And([wq.Term(field, term) for term in node.terms], boost=boost)
+    if len(node.terms) > 1:
+        return wq.And([wq.Term(field, term) for term in node.terms], boost=boost)
+    whole = wq.Term(field, node.terms[0], boost=boost)
+    return whole if node.part_term is None else wq.Or([whole, wq.Term(field, node.part_term, boost=part_boost)])
 
 
 class MatchCollector(collectors.FilterCollector):
