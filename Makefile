@@ -5,7 +5,7 @@ PORT ?= 8000
 INDEX ?= var/index
 STAMP := $(VENV)/.installed
 
-.PHONY: install test fuzz run index clean bench load replica-demo
+.PHONY: install test fuzz run index clean bench load replica-demo quality
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ run: index
 # takes under 2 minutes, BENCH_ARGS=--quick seconds.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+# Search quality: recall, precision and nDCG@10 of the judged queries in tests/quality/ (read from the
+# minutes by people), per query and overall, on whoosh and tantivy, and PostgreSQL when
+# MINUTES_DATABASE_URL is set. QUALITY_ARGS=--verbose lists each query's misses and unjudged hits.
+quality: $(STAMP)
+	$(BIN)/python tests/quality/harness.py --engine whoosh $(QUALITY_ARGS)
+	$(BIN)/python tests/quality/harness.py --engine tantivy $(QUALITY_ARGS)
+	@if [ -n "$$MINUTES_DATABASE_URL" ]; then $(BIN)/python tests/quality/harness.py --engine postgresql $(QUALITY_ARGS); \
+	else echo "postgresql: not measured (MINUTES_DATABASE_URL unset)"; fi
 
 load: $(STAMP)
 	$(BIN)/python benchmarks/load.py

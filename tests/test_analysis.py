@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import astuple
 
-from indexer.analysis import danish_analyzer, fold, stem
+import pytest
+
+from indexer.analysis import DECOMPOUNDER, WORDS, danish_analyzer, fold, stem
 
 
 def index_terms(text: str) -> list[tuple[str, int]]:
@@ -84,3 +86,58 @@ def test_the_cached_index_path_gives_exactly_the_chain_s_tokens() -> None:
             expected = [astuple(token)[:4] for token in analyzer(text)]  # without the `part` flag: its mark is in the text
             assert list(analyzer.index_tokens(text)) == expected, path.name
             assert list(analyzer.index_tokens(text)) == expected, path.name  # from the cache
+
+
+# -- compounds -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("word, parts", [
+    # the compounds, with the linking letters s and e left out of the parts
+    ("sygefravær", ("syg", "fravær")),  # syg-e-fravær
+    ("fraværspolitikker", ("fravær", "politikker")),  # fravær-s-politik
+    ("revisionsberetningen", ("revision", "beretningen")),
+    ("budgetaftale", ("budget", "aftale")),
+    ("stresspolitik", ("stress", "politik")),  # the s belongs to stress: no linking letter
+    ("sårbarhedsanalyse", ("sårbarhed", "analyse")),
+    ("genudbud", ("gen", "udbud")),
+    ("beredskabspolitikken", ("beredskab", "politikken")),
+    # -s for -e: arbejds is arbejde; three parts also give the two-part runs as written
+    ("arbejdsgangsanalyser", ("arbejde", "gang", "analyser", "arbejdsgang", "gangsanalyser")),
+    ("børneområde", ("børn", "område")),  # børn-e-område
+    ("årsregnskabet", ("år", "regnskabet")),  # a two-letter part, one of few
+    ("krisestaben", ("krise", "staben")),  # a word in -e takes no linking s: not krises + taben
+    ("genopretningsplan", ("genopretning", "plan")),  # -nings: a modifier the list lacks
+    ("gevinstrealisering", ("gevinst", "realisering")),  # realisering, the noun of realisere
+    ("afdelingsleder", ("afdeling", "leder")),  # known as a word, and plainly a compound
+])
+def test_compounds_split_into_their_parts(word, parts) -> None:
+    assert DECOMPOUNDER.parts(word) == parts
+
+
+@pytest.mark.parametrize("word", [
+    "opsagt",  # not op + sagt (about sag)
+    "forsikring",  # not for + sikring
+    "regnskab",  # not regn + skab: -skab is a suffix
+    "system",  # a word in its own right
+    "annoncering", "centervis", "fremsendes",  # -ring, -vis, frem- are no parts
+    "godkender", "spørgsmålet",  # known words, not god + kender, spørge + målet
+    "plancher",  # not plan + cher (a rare foreign word)
+    "budgetlægning",  # lægning is not in the word list: no split rather than budget + læg + ning
+    "KMD", "14/32918", "it-promillepuljen",  # no letters-only word
+])
+def test_words_that_are_no_compounds_of_known_words_stay_whole(word) -> None:
+    assert DECOMPOUNDER.parts(word) == ()
+
+
+def test_the_word_list_is_read_from_the_package_data() -> None:
+    assert (WORDS.exact("fravær") > 0, WORDS.exact("sygefravær"), WORDS.inflected("politikken") > 0) == (True, 0.0, True)
+
+
+@pytest.mark.parametrize("forms, stemmed", [
+    (("forlig", "forliget", "forligs"), "forlig"),  # Snowball: "for"
+    (("politiker", "politikere", "politikerne"), "politiker"),  # Snowball: politik, a policy
+    (("borger", "borgere", "borgerne"), "borger"),  # Snowball: borg, a castle
+    (("budget", "budgettet", "budgetter"), "budget"),  # Snowball: budg, but budget for budgettet
+    (("ekstern", "eksterne"), "ekstern"),  # Snowball: ekst for eksterne
+])
+def test_a_word_s_forms_share_one_stem_of_their_own(forms, stemmed) -> None:
+    assert {stem(form) for form in forms} == {stemmed}

@@ -113,6 +113,13 @@ def test_search_json(index_dir) -> None:
     assert [h["url"] for h in data["hits"]] == [f"/moeder/2015-12-07/punkt/{n}" for n in (1, 2, 3, 8)]
 
 
+def test_search_finds_a_word_inside_compounds(index_dir) -> None:
+    result = run("search", "--json", "--index", index_dir, "fravær")
+    data = json.loads(result.output)
+    assert (sorted(hit["id"] for hit in data["hits"]), data["suggestion"]) == (
+        ["direktionen-2015-12-07-5", "direktionen-2016-11-30-3"], None)
+
+
 def test_search_with_filters(index_dir) -> None:
     result = run("search", "--json", "--index", index_dir, "--year", "2014", "--year", "2018", "--limit", "20")
     assert json.loads(result.output)["total"] == 16

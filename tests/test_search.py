@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from indexer.build import build_index
 from indexer.load import load_meeting
 from indexer.query import Query, query_from_params, results_to_dict
 from indexer.search import SearchIndex
@@ -99,6 +101,55 @@ def test_hyphenated_compounds_are_found_by_their_parts_and_whole(searcher) -> No
     assert ids(searcher, "promillepuljen") == promille
     assert ids(searcher, "IT-promillepuljen") == promille
     assert ids(searcher, "hr-strategi") == {"direktionen-2018-11-05-7"}
+
+
+# fravær stands on its own nowhere in the corpus: only in sygefravær(sgange) (2016-11-30 #3, ten times)
+# and Fraværspolitikker (2015-12-07 #5, an attachment line of the IT-promillepulje list).
+ABSENCE_ITEMS = {"direktionen-2015-12-07-5", "direktionen-2016-11-30-3"}
+
+
+def test_a_word_finds_the_compounds_it_is_part_of(searcher) -> None:
+    assert ids(searcher, "fravær") == ABSENCE_ITEMS
+    assert ids(searcher, "fravaer") == ABSENCE_ITEMS  # folded, too
+    assert ids(searcher, "beretning") == AUDIT_REPORT_ITEMS  # revisionsberetning(er), delberetning, beretningen
+
+
+def test_a_quoted_word_is_the_word_on_its_own(searcher) -> None:
+    assert ids(searcher, '"fravær"') == set()
+    assert ids(searcher, '"beretningen"') == {"direktionen-2018-11-05-3"}  # "… og beretningen …", line 101
+
+
+def test_a_compound_finds_only_itself_not_its_parts(searcher) -> None:
+    # sygefravær is asked for whole: items with only syg- or fravær elsewhere do not match.
+    assert ids(searcher, "sygefravær") == {"direktionen-2016-11-30-3"}
+    assert ids(searcher, "titel:fravær") == set()  # no title holds it
+
+
+def test_excluding_a_word_excludes_the_compounds_holding_it(searcher) -> None:
+    assert ids(searcher, "promillepulje -fravær") == {
+        "direktionen-2015-12-07-1", "direktionen-2015-12-07-4", "direktionen-2016-11-30-4", "direktionen-2017-12-04-3"}
+
+
+def test_the_word_on_its_own_ranks_above_compounds_holding_it(searcher) -> None:
+    hits = [hit.id for hit in searcher.search(Query(text="beretning", page_size=10)).hits]
+    # Only 2018-11-05 #3 has "beretningen" on its own; 2014-08-26 #3 and 2016-11-30 #1 only revisionsberetninger.
+    assert (hits[0], set(hits[1:])) == ("direktionen-2018-11-05-3", AUDIT_REPORT_ITEMS - {"direktionen-2018-11-05-3"})
+
+
+def test_the_snippet_and_the_item_page_mark_the_compound_that_holds_the_word(searcher) -> None:
+    [hit] = [hit for hit in searcher.search(Query(text="fravær")).hits if hit.id == "direktionen-2016-11-30-3"]
+    marked = {word.lower() for word in re.findall(r"<mark>(.*?)</mark>", hit.snippet)}
+    assert marked and marked <= {"sygefravær", "sygefraværsgange"}
+    item = searcher.item("2016-11-30", 3, text="fravær")
+    marks = [word for section in item["sections"] for word in re.findall(r"<mark>(.*?)</mark>", section.get("html", ""))]
+    # Lines 85-109 of 2016-11-30.txt: sygefravær nine times (two on line 99), sygefraværsgange once.
+    assert sorted(word.lower() for word in marks) == ["sygefravær"] * 9 + ["sygefraværsgange"]
+
+
+def test_no_suggestion_for_a_word_the_archive_holds_only_in_compounds(searcher) -> None:
+    for word in ("beretning", "fravær", "beretningerne"):
+        results = searcher.search(Query(text=word))
+        assert (word, results.total > 0, results.suggestion) == (word, True, None)
 
 
 def test_phrase_requires_adjacent_words(searcher) -> None:
@@ -309,3 +360,50 @@ def test_title_matches_rank_above_text_matches(searcher) -> None:
     hits = [h.id for h in searcher.search(Query(text="revisionsberetning")).hits]
     assert set(hits[:2]) == {"direktionen-2014-08-26-3", "direktionen-2018-11-05-3"}
     assert hits[2] == "direktionen-2016-11-30-1"
+
+
+TITLE_PART_AND_TEXT_WORD = """REFERAT Direktionen d. 01-02-2021
+
+Mødedato Mandag d. 1. februar 2021 kl. 10:00
+
+Mødested Mødelokale B105
+
+Punkt 1: Status på revisionsberetningen
+
+21/100
+
+Baggrund
+
+Revisionsberetningen for 2020 er modtaget. Revisionsberetningen peger på tre forhold, og revisionsberetningen skal forelægges udvalget.
+
+BESLUTNING DIREKTIONEN DEN 01-02-2021
+
+Taget til efterretning.
+
+Punkt 2: Orientering fra Økonomiudvalget
+
+21/101
+
+Baggrund
+
+Udvalget drøftede beretningen fra borgerrådgiveren og en række andre sager om anlæg, drift, personale, indkøb, administration og økonomi i de kommende år.
+
+BESLUTNING DIREKTIONEN DEN 01-02-2021
+
+Taget til efterretning.
+"""
+
+
+def test_a_word_in_the_text_ranks_above_the_word_as_a_part_in_the_title(tmp_path, engine) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "2021-02-01.txt").write_text(TITLE_PART_AND_TEXT_WORD, encoding="utf-8")
+    build_index(corpus, tmp_path / "index", engine=engine)
+    index = SearchIndex(tmp_path / "index")
+    try:
+        hits = [hit.id for hit in index.search(Query(text="beretning")).hits]
+    finally:
+        index.close()
+    # Item 1 holds revisionsberetning(en) in its title and three times in its text; item 2 holds
+    # beretningen once, on its own, in a longer text: the word itself ranks first.
+    assert hits == ["direktionen-2021-02-01-2", "direktionen-2021-02-01-1"]

@@ -220,6 +220,24 @@ def test_no_hits_offers_the_suggestion_and_to_remove_filters(client) -> None:
     assert Elements(body).link("fjern alle filtre") == "/?q=revison"
 
 
+def test_a_word_finds_the_compounds_holding_it_on_the_page_and_in_the_api(client) -> None:
+    # fravær stands alone nowhere: sygefravær (2016-11-30 #3) and Fraværspolitikker (2015-12-07 #5).
+    body = page(client, "/?q=frav%C3%A6r")
+    assert set(paths(hit_links(body))) == {"/moeder/2015-12-07/punkt/5", "/moeder/2016-11-30/punkt/3"}
+    assert "<mark>Fraværspolitikker</mark>" in body  # the compound is marked, not a piece of it
+    assert "Mente du" not in body
+    data = client.get("/api/search", query_string={"q": "fravær"}).get_json()
+    assert sorted(hit["id"] for hit in data["hits"]) == ["direktionen-2015-12-07-5", "direktionen-2016-11-30-3"]
+    assert data["suggestion"] is None
+    item = page(client, "/moeder/2016-11-30/punkt/3?q=frav%C3%A6r")
+    assert item.count("<mark>Sygefravær</mark>") + item.count("<mark>sygefravær</mark>") == 9
+
+
+def test_no_suggestion_for_a_word_held_only_inside_compounds(client) -> None:
+    body = page(client, "/?q=beretning")  # revisionsberetning, delberetning: not "beregning"
+    assert (set(paths(hit_links(body))), "Mente du" in body) == (AUDIT_ITEMS, False)
+
+
 def test_notice_is_shown(client) -> None:
     body = page(client, "/?q=" + "x" * 5000)
     assert "Søgningen var for lang og er afkortet til 500 tegn." in body

@@ -120,7 +120,8 @@ def report(outcomes: list[Outcome], verbose: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from indexer.build import build_index
-    from indexer.engines import ENGINES
+    from indexer.engines import ENGINES, get_engine
+    from indexer.schema import current_generation
     from indexer.search import SearchIndex
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -130,18 +131,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="list the missed and the unjudged hits per query")
     arguments = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as directory:
-        build = build_index(ROOT / "corpus", Path(directory), engine=arguments.engine)
-        if build.failed:
-            print(f"corpus: {build.failed}", file=sys.stderr)
-            return 1
-        searcher = SearchIndex(Path(directory))
+        index = Path(directory)
         try:
-            for path in arguments.judgments or (JUDGMENTS, HELD_OUT):
-                outcomes = run(searcher, load_judgments(path))
-                print(f"engine {arguments.engine}: {len(outcomes)} judged queries of {path.name}\n")
-                print(report(outcomes, arguments.verbose) + "\n")
+            build = build_index(ROOT / "corpus", index, engine=arguments.engine)
+            if build.failed:
+                print(f"corpus: {build.failed}", file=sys.stderr)
+                return 1
+            searcher = SearchIndex(index)
+            try:
+                for path in arguments.judgments or (JUDGMENTS, HELD_OUT):
+                    outcomes = run(searcher, load_judgments(path))
+                    print(f"engine {arguments.engine}: {len(outcomes)} judged queries of {path.name}\n")
+                    print(report(outcomes, arguments.verbose) + "\n")
+            finally:
+                searcher.close()
         finally:
-            searcher.close()
+            engine = get_engine(arguments.engine)
+            generation = current_generation(index)
+            if generation is not None and hasattr(engine, "drop"):
+                engine.drop(generation)  # a database engine's schema goes with the temporary index
     return 0
 
 
