@@ -402,7 +402,9 @@ class Decompounder:
     MIN_MODIFIER = 3
     SHORT_PARTS = frozenset({"år", "by"})  # årsregnskab, optionsår, byudvikling
     MIN_HEAD = 3
-    COMMON = 4.0  # Zipf a part of three letters needs (sag 5.1, løn 4.6; not ler, dec)
+    # How common (Zipf) a short part must be: three letters (sag 5.1, løn 4.6; not ler, dec), four
+    # (stab 3.6; not cher, from plancher); the list holds foreign words and names of all lengths.
+    COMMON = {3: 4.0, 4: 3.5}
     MAX_DEPTH = 2  # parts of parts of parts
     MAX_LEAVES = 3  # splits into more parts than this were mostly wrong (funktion + ali + teter)
     # A modifier ending in one of these derivational suffixes and a linking s is one, known word or
@@ -478,7 +480,7 @@ class Decompounder:
         if len(head) < self.MIN_HEAD or snowball(head) in self.NOT_HEADS or head in self.NOT_PARTS:
             return None
         frequency = self.words.inflected(head)
-        if frequency and (len(head) > self.MIN_HEAD or frequency >= self.COMMON):
+        if self._common_enough(head, frequency):
             return _Split((head,), ((0, len(head)),))
         if depth < self.MAX_DEPTH and len(head) >= self.MIN_MODIFIER + self.MIN_HEAD:
             return self._split(head, depth + 1)
@@ -490,7 +492,7 @@ class Decompounder:
         if len(modifier) < self.MIN_MODIFIER or modifier in self.NOT_PARTS:
             return None
         frequency = self.words.exact(modifier)
-        if frequency and (len(modifier) > self.MIN_MODIFIER or frequency >= self.COMMON):
+        if self._common_enough(modifier, frequency):
             return _Split((modifier,), ((0, len(modifier)),))
         split = None
         if depth < self.MAX_DEPTH and len(modifier) >= self.MIN_MODIFIER + self.MIN_HEAD:
@@ -498,6 +500,9 @@ class Decompounder:
         if split is None and derived and self.DERIVED_MODIFIER.fullmatch(modifier + "s"):
             split = _Split((modifier,), ((0, len(modifier)),))
         return split
+
+    def _common_enough(self, part: str, frequency: float) -> bool:
+        return frequency > 0.0 and frequency >= self.COMMON.get(len(part), 0.0)
 
     def _modifier_forms(self, written: str) -> tuple[str, ...]:
         """What a modifier may be as a word: as written (stress, gade), without a linking s or e
