@@ -25,11 +25,11 @@ from pathlib import Path
 from .analysis import ANALYSIS_VERSION, VOCABULARY
 from .engine import Engine, IndexBusy
 from .engines import DEFAULT_ENGINE, get_engine
-from .load import DEFAULT_MAX_FILE_MB, load_meeting
+from .load import DEFAULT_MAX_FILE_MB, SUFFIXES, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
 from .prepared import dump_prepared, prepare, save_prepared
-from .schema import POINTER, current_generation, read_pointer, write_pointer
+from .schema import ORIGINALS, POINTER, current_generation, read_pointer, write_pointer
 
 __all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]
 
@@ -83,6 +83,9 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
         "start_time": meeting.start_time, "location": meeting.location,
         "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
         "source": source, "item_count": len(meeting.items),
+        # The copy of the source file the index keeps (Originals), for "Hent referatet".
+        "original": {"file": original_name(digest, source), "format": Path(source).suffix.lower().lstrip("."),
+                     "pages": meeting.pages},
     }
     full_text = "\n\n".join(full_text_parts)
     return {
@@ -109,6 +112,56 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
     }
 
 
+def original_name(digest: str, source: str) -> str:
+    return f"{digest}{Path(source).suffix.lower()}"
+
+
+class Originals:
+    """The copies of the indexed source files that the index keeps (`originals/<sha256>.<suffix>`),
+    so that serving offers the original document without reading the corpus. A copy is written
+    (atomically) before the commit that indexes its items, never twice for the same content, and
+    removed after the commit that removes the last items from it."""
+
+    def __init__(self, index_dir: Path, indexed: dict[str, tuple[str, str]]) -> None:
+        self.folder = index_dir / ORIGINALS
+        self.live = {source: original_name(digest, source) for source, (digest, _meeting) in indexed.items()}
+        self.written: list[Path] = []  # by this run: removed again if its commit fails
+
+    def keep(self, source: str, digest: str, data: bytes) -> None:
+        name = original_name(digest, source)
+        path = self.folder / name
+        if not path.exists():
+            self.folder.mkdir(exist_ok=True)
+            temporary = self.folder / f".{name}.{os.getpid()}"
+            try:
+                temporary.write_bytes(data)
+                os.replace(temporary, path)
+            except BaseException:
+                temporary.unlink(missing_ok=True)
+                raise
+            self.written.append(path)
+        self.live[source] = name
+
+    def discard_written(self) -> None:
+        """Remove the copies this run wrote: its commit failed, and the index stays as it was."""
+        for path in self.written:
+            path.unlink(missing_ok=True)
+        if self.folder.is_dir() and not any(self.folder.iterdir()):
+            self.folder.rmdir()
+
+    def forget(self, source: str) -> None:
+        self.live.pop(source, None)
+
+    def prune(self) -> None:
+        """Remove the copies no indexed file has any more (and copies a failed run left half-written)."""
+        if not self.folder.is_dir():
+            return
+        wanted = set(self.live.values())
+        for path in self.folder.iterdir():
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+
+
 @contextmanager
 def builder_lock(index_dir: Path) -> Iterator[None]:
     """One builder at a time. flock is released by the kernel when a process dies, so the lock of
@@ -130,9 +183,13 @@ class CorpusScan:
     problems: list[tuple[str, str]]  # source name -> why it cannot be indexed
 
 
+def is_minutes_file(name: str) -> bool:
+    return name.lower().endswith(SUFFIXES)
+
+
 def scan_corpus(corpus_dir: Path) -> CorpusScan:
-    """Every minutes file (*.txt) under `corpus_dir`, following symbolic links; what cannot be read
-    (a link loop, a broken link, a FIFO, an unreadable folder) is named rather than passed over."""
+    """Every minutes file (*.txt, *.pdf) under `corpus_dir`, following symbolic links; what cannot be
+    read (a link loop, a broken link, a FIFO, an unreadable folder) is named rather than passed over."""
     files: dict[str, Path] = {}
     problems: list[tuple[str, str]] = []
 
@@ -150,7 +207,7 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
             try:
                 info = os.stat(path)  # follows symbolic links
             except OSError as error:
-                if entry.name.endswith(".txt") or entry.is_symlink():
+                if is_minutes_file(entry.name) or entry.is_symlink():
                     reason = ("symbolic link loop" if error.errno == errno.ELOOP else
                               f"broken symbolic link to {os.readlink(path)}" if entry.is_symlink() else
                               f"cannot read: {error.strerror or error}")
@@ -161,7 +218,7 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
                     problems.append((name(path) + "/", "symbolic link loop (leads back to a folder above it)"))
                 else:
                     walk(path, ancestors | {(info.st_dev, info.st_ino)})
-            elif entry.name.endswith(".txt"):
+            elif is_minutes_file(entry.name):
                 if stat.S_ISREG(info.st_mode):
                     files[name(path)] = path
                 else:
@@ -217,6 +274,7 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
     report.rebuilt = full
     if full:
         generation = index_dir / f"gen-{time.time_ns()}"
+    originals = Originals(index_dir, {})
     try:
         if full:
             generation.mkdir()
@@ -225,8 +283,9 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
         else:
             writer = engine.writer(generation)
             indexed = writer.indexed_sources()
+        originals = Originals(index_dir, indexed)
         try:
-            documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb)
+            documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb, originals)
             first = next(documents, None)  # files are parsed while the engine indexes: one in memory at a time
             if full or first is not None or deletions:
                 writer.commit(chain([first] if first else [], documents), deletions, optimize=full,
@@ -237,9 +296,12 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
         save_prepared_state(engine, generation)
         if full:
             write_pointer(index_dir, generation.name, engine.name, engine.format)
+        originals.prune()
     except BaseException:
         # Give the space back at once: a new generation goes whole, an update's partial segment
-        # files go (the last committed table of contents never names them).
+        # files go (the last committed table of contents never names them), and so do the copies
+        # of source files this run made.
+        originals.discard_written()
         if full:
             shutil.rmtree(generation, ignore_errors=True)
         else:
@@ -258,7 +320,7 @@ def save_prepared_state(engine: Engine, generation: Path) -> None:
 
 
 def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: BuildReport,
-                 progress: bool, max_file_mb: float = DEFAULT_MAX_FILE_MB
+                 progress: bool, max_file_mb: float, originals: Originals
                  ) -> tuple[Iterator[tuple[str, list[dict]]], list[str]]:
     """The sources to delete, and the documents of new and changed files, made as they are read
     (the report is complete once they have all been read)."""
@@ -267,13 +329,16 @@ def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: 
     report.failed.extend(scan.problems)
     deletions = [source for source in indexed if source not in files]
     report.removed = len(deletions)
+    for source in deletions:
+        originals.forget(source)
     # Meetings that stay in the index: a file repeating one of them is refused.
     owners = {meeting_id: source for source, (_h, meeting_id) in indexed.items() if source in files}
-    return _read_changes(files, indexed, owners, report, progress, max_file_mb), deletions
+    return _read_changes(files, indexed, owners, report, progress, max_file_mb, originals), deletions
 
 
 def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], owners: dict[str, str],
-                  report: BuildReport, progress: bool, max_file_mb: float) -> Iterator[tuple[str, list[dict]]]:
+                  report: BuildReport, progress: bool, max_file_mb: float,
+                  originals: Originals) -> Iterator[tuple[str, list[dict]]]:
     for source, path in progress_bar(files.items(), progress):
         try:
             size = path.stat().st_size
@@ -289,6 +354,7 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
         digest = hashlib.sha256(data).hexdigest()
         if source in indexed and indexed[source][0] == digest:
             report.unchanged += 1
+            originals.keep(source, digest, data)  # a copy an older index never made
             continue
         try:
             meeting = load_meeting(path, source=source, data=data)
@@ -300,6 +366,7 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
             report.failed.append((source, f"repeats meeting {meeting.date.isoformat()} already indexed from {owner}"))
             continue
         owners[meeting.id] = source
+        originals.keep(source, digest, data)
         report.warnings.extend((source, warning) for warning in meeting.warnings)
         if source in indexed:
             report.changed += 1

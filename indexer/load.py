@@ -1,11 +1,17 @@
-"""The edge where minutes files are read: bytes -> text -> Meeting."""
+"""The edge where minutes files are read: bytes -> text -> Meeting. A text file is decoded; a PDF's
+pages are read and turned into the same text (`indexer.sources.pdf`), and each item learns the page
+it starts on."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from .model import Meeting
-from .parse import ParseError, parse_minutes
+from .parse import ITEM_RE, ParseError, normalise_text, parse_minutes
+from .sources.pdf import is_pdf, page_text, read_pdf
+
+# The kinds of minutes file `minutes index` reads from a corpus folder.
+SUFFIXES = (".txt", ".pdf")
 
 # `minutes index` refuses larger files by name: the largest minutes text in the archive is 44 KB, and
 # parsing costs about 3 s per MB, so one mistaken huge file would hold up every other file's commit.
@@ -27,8 +33,24 @@ def decode(data: bytes) -> str:
 
 
 def load_meeting(path: Path, source: str | None = None, data: bytes | None = None) -> Meeting:
-    """Read (unless its bytes are given) and parse one file. Raises ParseError (bad content) or
-    OSError (unreadable)."""
+    """Read (unless its bytes are given) and parse one file, a PDF by its name or its first bytes.
+    Raises ParseError (bad content) or OSError (unreadable)."""
     if data is None:
         data = Path(path).read_bytes()
-    return parse_minutes(decode(data), source=source if source is not None else str(path))
+    source = source if source is not None else str(path)
+    if Path(path).suffix.lower() == ".pdf" or is_pdf(data):
+        return load_pdf(data, source)
+    return parse_minutes(decode(data), source=source)
+
+
+def load_pdf(data: bytes, source: str) -> Meeting:
+    pages = read_pdf(data)
+    text = page_text(pages)
+    meeting = parse_minutes(text.text, source=source)
+    # Each item's heading in the text tells the page it was printed on (the text is normalised
+    # already: its offsets are the parser's).
+    starts = {int(head["number"]): head.start() for head in ITEM_RE.finditer(normalise_text(text.text))}
+    for item in meeting.items:
+        item.page = text.page_at(starts[item.number])
+    meeting.pages = len(pages)
+    return meeting

@@ -63,6 +63,7 @@ class AgendaItem:
     # The title as printed again inside the item where it differs from the agenda's (2015-12-07
     # item 3 is "Økonomifølgning" on the agenda, "Økonomiopfølgning" inside): searched as the title.
     other_titles: list[str] = field(default_factory=list)
+    page: int | None = None  # the page of the source PDF the item starts on; None for a text file
 
 
 @dataclass(slots=True)
@@ -77,6 +78,7 @@ class Meeting:
     items: list[AgendaItem]
     # What a reader should know although the file parsed, e.g. that it looks cut off.
     warnings: list[str] = field(default_factory=list)
+    pages: int | None = None  # of the source PDF; None for a text file
 
 
 # Danish labels for decision type slugs; the order is the display order.
@@ -102,6 +104,7 @@ def meeting_to_dict(meeting: Meeting) -> dict:
         "location": meeting.location,
         "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
         "source": meeting.source,
+        "pages": meeting.pages,
         "items": [item_to_dict(item) for item in meeting.items],
     }
 
@@ -112,6 +115,7 @@ def item_to_dict(item: AgendaItem) -> dict:
         "number": item.number,
         "title": item.title,
         "other_titles": item.other_titles,
+        "page": item.page,
         "case_number": item.case_number,
         "closed": item.closed,
         "decision": {

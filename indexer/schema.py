@@ -6,18 +6,23 @@ Layout of an index directory:
                      engine format than the builder's makes `minutes index` rebuild
     gen-<stamp>/     an index of that engine; incremental runs commit into it (commits are atomic),
                      a full rebuild writes a new generation and then swaps CURRENT.
+    originals/       <sha256>.pdf / <sha256>.txt: a copy of every indexed source file, by content
+                     (`indexer.build.Originals`), served as the original document
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from .analysis import ANALYSIS_VERSION
 from .facets import FACETS
 
 POINTER = "CURRENT"
+ORIGINALS = "originals"
+ORIGINAL_NAME = re.compile(r"[0-9a-f]{64}\.(?:pdf|txt)")  # what may be asked for from that folder
 
 # Facet fields (comma-separated keywords, one term per value), declared in facets.py.
 FACET_FIELDS = {facet.name: facet.field for facet in FACETS}

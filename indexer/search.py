@@ -24,7 +24,7 @@ from .facets import FACETS, Facet
 from .highlight import Highlighter, best_snippet, mark
 from .query import FacetValue, Hit, Query, Results, item_url
 from .querytext import MAX_QUERY_CHARS, MAX_TERMS, Every, Nothing, ParsedQuery, parse_query
-from .schema import current_generation, read_pointer
+from .schema import ORIGINAL_NAME, ORIGINALS, current_generation, read_pointer
 from .suggest import Suggester
 
 logger = logging.getLogger(__name__)
@@ -339,6 +339,13 @@ class SearchIndex:
         position = numbers.index(number)
         return (items[position - 1] if position > 0 else None,
                 items[position + 1] if position + 1 < len(items) else None)
+
+    def original(self, name: str) -> Path | None:
+        """The index's copy of a source file (`<sha256>.pdf`, as a record's meeting names it), if it has one."""
+        if not ORIGINAL_NAME.fullmatch(name):
+            return None
+        path = self.index_dir / ORIGINALS / name
+        return path if path.is_file() else None
 
     def stats(self) -> dict:
         with self._reading() as (_snapshot, prepared):

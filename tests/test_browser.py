@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,8 +37,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(index_dir: Path):
+@contextmanager
+def serving(index_dir: Path) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), "--port", str(port)],
@@ -52,10 +54,36 @@ def server(index_dir: Path):
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"minutes serve did not start: {process.stderr.read().decode()}") from None
             time.sleep(0.1)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
-    process.stderr.close()
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def server(index_dir: Path):
+    with serving(index_dir) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def pdf_server(tmp_path_factory: pytest.TempPathFactory):
+    """An archive of one meeting published as PDF (2018-11-05, printed by tests/tools/minutes_pdf.py)
+    and one as text (2014-08-26)."""
+    from indexer.build import build_index
+    from tools.minutes_pdf import minutes_pdf
+
+    corpus = tmp_path_factory.mktemp("pdf-corpus")
+    seeds = ROOT / "corpus" / "direktionen"
+    (corpus / "2018-11-05.pdf").write_bytes(minutes_pdf((seeds / "2018-11-05.txt").read_text(encoding="utf-8"),
+                                                        "Høje-Taastrup Kommune · Referat · Direktionen 2018-11-05"))
+    (corpus / "2014-08-26.txt").write_bytes((seeds / "2014-08-26.txt").read_bytes())
+    index = tmp_path_factory.mktemp("pdf-index")
+    assert build_index(corpus, index).failed == []
+    with serving(index) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +156,25 @@ def test_phone_layout(server, browser) -> None:
     assert width <= 390  # nothing sticks out sideways on a phone
     page.screenshot(path=ARTIFACTS / "phone-search-kmd.png", full_page=True)
     context.close()
+
+
+def test_the_original_document_is_one_click_from_the_item_and_the_meeting_page(pdf_server, page: Page) -> None:
+    # Item 3 of 2018-11-05 starts on page 2 of the PDF (tests/test_pdf.py checks every item's page).
+    page.goto(f"{pdf_server}/moeder/2018-11-05/punkt/3")
+    link = page.get_by_role("link", name="Hent referatet (PDF, side 2)")
+    expect(link).to_be_visible()
+    assert link.get_attribute("href").endswith(".pdf#page=2")
+    page.screenshot(path=ARTIFACTS / "item-pdf-original-link.png")
+    with page.expect_response(lambda response: "/originaler/" in response.url) as opened:
+        link.click()
+    assert (opened.value.status, opened.value.headers["content-type"]) == (200, "application/pdf")
+
+    page.goto(f"{pdf_server}/moeder/2018-11-05")
+    with page.expect_response(lambda response: "/originaler/" in response.url) as opened:
+        page.get_by_role("link", name="Hent referatet (PDF, 16 sider)").click()
+    assert (opened.value.status, opened.value.headers["content-type"]) == (200, "application/pdf")
+
+    page.goto(f"{pdf_server}/moeder/2014-08-26/punkt/3")  # published as text: the text file
+    with page.expect_response(lambda response: "/originaler/" in response.url) as opened:
+        page.get_by_role("link", name="Hent referatet (tekst)").click()
+    assert (opened.value.status, opened.value.headers["content-type"]) == (200, "text/plain; charset=utf-8")

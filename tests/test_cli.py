@@ -23,13 +23,13 @@ def test_parse_json_follows_the_contract() -> None:
     result = run("parse", "--json", CORPUS / "direktionen" / "2018-11-05.txt")
     assert result.exit_code == 0
     [meeting] = json.loads(result.output)
-    assert sorted(meeting) == ["committee", "date", "id", "items", "location", "participants", "source",
+    assert sorted(meeting) == ["committee", "date", "id", "items", "location", "pages", "participants", "source",
                                "start_time"]
     assert (meeting["id"], meeting["date"], meeting["start_time"], meeting["participants"][-1]) == (
         "direktionen-2018-11-05", "2018-11-05", "10:00", {"name": "Kathrine Seier Skastrup", "role": "sekretær"})
     item = meeting["items"][1]
     assert sorted(item) == ["attachments", "case_number", "centres", "closed", "decision", "id", "number",
-                            "other_titles", "proposers", "sections", "title"]
+                            "other_titles", "page", "proposers", "sections", "title"]
     assert (item["id"], item["decision"]["types"]) == ("direktionen-2018-11-05-2", ["taget-til-efterretning", "udskudt"])
     assert sorted(item["sections"][0]) == ["heading", "kind", "text"]
 

@@ -9,6 +9,7 @@ leave no file behind that the index does not use."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -72,9 +73,13 @@ def unused_files(index: Path) -> list[str]:
     ix.close()
     used = {f"_MAIN_{toc.generation}.toc", "MAIN_WRITELOCK"} | {f"{s.segment_id()}.seg" for s in toc.segments}
     used.add(f"prepared-{generation.name}.{toc.generation}.pickle")  # indexer/prepared.py, of this state
-    found = {p.relative_to(index).as_posix() for p in index.iterdir() if p != generation}
+    found = {p.relative_to(index).as_posix() for p in index.iterdir() if p not in (generation, index / "originals")}
     found |= {p.relative_to(index).as_posix() for p in generation.iterdir()}
+    found |= {p.relative_to(index).as_posix() for p in (index / "originals").iterdir()}
     expected |= {f"{generation.name}/{name}" for name in used}
+    # One copy of each indexed source file (indexer.build.Originals): the corpus is the index's.
+    expected |= {f"originals/{hashlib.sha256(path.read_bytes()).hexdigest()}.txt"
+                 for path in (index.parent / "corpus").rglob("*.txt")}
     return sorted(found - expected)
 
 

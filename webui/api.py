@@ -14,6 +14,7 @@ from indexer.query import CASE_RE, QueryError, query_from_params, results_to_dic
 
 from .formatting import decision_label, plain_text
 from .openapi import openapi_document
+from .pages import original_url
 from .searcher import IndexMissing, get_searcher
 
 bp = Blueprint("api", __name__)
@@ -80,12 +81,26 @@ def item(item_id: str):
     record = get_searcher().item(match["date"], int(match["number"]), text=request.args.get("q", ""))
     if record is None or record["id"] != item_id:
         return json_error(404, None, f"intet punkt med id '{item_id}'")
-    return jsonify(record)
+    return jsonify(with_original_urls(record))
+
+
+def with_original_urls(record: dict) -> dict:
+    """The addresses of the original document: the meeting's, and the item's (at its page)."""
+    record["meeting"]["original_url"] = absolute_or_none(original_url(record["meeting"]))
+    record["original_url"] = absolute_or_none(original_url(record["meeting"], record.get("page")))
+    return record
+
+
+def absolute_or_none(path: str | None) -> str | None:
+    return absolute(path) if path else None
 
 
 @bp.get("/api/meetings")
 def meetings():
-    return jsonify({"meetings": get_searcher().meetings()})
+    overview = get_searcher().meetings()
+    for meeting in overview:
+        meeting["original_url"] = absolute_or_none(original_url(meeting))
+    return jsonify({"meetings": overview})
 
 
 @bp.get("/api/meetings/<isodate:meeting_date>")
@@ -93,6 +108,7 @@ def meeting(meeting_date: str):
     items = get_searcher().meeting(meeting_date)
     if not items:
         return json_error(404, None, f"intet møde den {meeting_date}")
+    items = [with_original_urls(item) for item in items]
     return jsonify({"date": meeting_date, "meeting": items[0]["meeting"], "items": items})
 
 
@@ -102,7 +118,7 @@ def case(yy: str, n: str):
     items = get_searcher().case(case_number) if CASE_RE.match(case_number) else []
     if not items:
         return json_error(404, None, f"ingen sag med nummer '{case_number}'")
-    return jsonify({"case_number": case_number, "items": items})
+    return jsonify({"case_number": case_number, "items": [with_original_urls(item) for item in items]})
 
 
 @bp.get("/api/openapi.json")

@@ -166,6 +166,14 @@ SCHEMAS = {
             "participants": _array(_ref("Participant")),
             "source": _string("Kildefilen i corpus."),
             "item_count": {"type": "integer", "minimum": 0},
+            "original": {
+                "type": "object", "required": ["file", "format", "pages"],
+                "description": "Indeksets kopi af referatet, som kommunen udgav det.",
+                "properties": {"file": _string("Filnavnet: indholdets SHA-256 og filtypen."),
+                               "format": {"type": "string", "enum": ["pdf", "txt"]},
+                               "pages": _nullable({"type": "integer", "minimum": 1})},
+            },
+            "original_url": _nullable(_string("Adressen på det originale referat (PDF eller tekst).")),
         },
     },
     "DecisionPart": {
@@ -211,6 +219,8 @@ SCHEMAS = {
             "attachments": _array({"type": "string"}, "Bilagenes titler."),
             "sections": _array(_ref("Section")),
             "meeting": _ref("Meeting"),
+            "page": _nullable({"type": "integer", "minimum": 1, "description": "Siden i referatets PDF, hvor punktet begynder."}),
+            "original_url": _nullable(_string("Det originale referat, for en PDF ved punktets side (#page=N).")),
         },
     },
     "MeetingItems": {

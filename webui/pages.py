@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 
 from indexer.query import CASE_RE, QueryError, query_from_params
 
@@ -16,7 +16,17 @@ bp = Blueprint("pages", __name__)
 
 @bp.app_context_processor
 def page_helpers() -> dict:
-    return {"page_window": page_window, "FACET_NAMES": FACET_NAMES, "SORT_LABELS": SORT_LABELS}
+    return {"page_window": page_window, "FACET_NAMES": FACET_NAMES, "SORT_LABELS": SORT_LABELS,
+            "original_url": original_url}
+
+
+def original_url(meeting: dict, page: int | None = None) -> str | None:
+    """The address of the meeting's original document (at the item's page, for a PDF), if the index keeps it."""
+    original = meeting.get("original")
+    if not original:
+        return None
+    url = url_for("pages.original", name=original["file"])
+    return f"{url}#page={page}" if page and original["format"] == "pdf" else url
 
 
 def query_error_message(error: QueryError) -> str:
@@ -76,6 +86,28 @@ def case(yy: str, n: str):
     if not items:
         abort(404)
     return render_template("case.html", case_number=case_number, items=items)
+
+
+@bp.get("/originaler/<name>")
+def original(name: str):
+    """The original minutes document, as the municipality published it (the index's copy)."""
+    path = get_searcher().original(name)
+    if path is None:
+        abort(404)
+    pdf = path.suffix == ".pdf"
+    response = send_file(path, mimetype="application/pdf" if pdf else "text/plain", conditional=True)
+    if not pdf:
+        response.headers["Content-Type"] = "text/plain; charset=" + text_charset(path.read_bytes())
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"  # the name is the content's hash
+    return response
+
+
+def text_charset(data: bytes) -> str:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "windows-1252"  # the archive's other encoding (indexer.load.decode)
+    return "utf-8"
 
 
 @bp.get("/hjaelp")
