@@ -246,3 +246,13 @@ def test_bench_on_postgresql_counts_the_database_and_drops_its_schema(tmp_path: 
     # The index directory alone is a few kilobytes; the tables, their indexes and TOAST hold megabytes.
     assert build["index_mb"] > 1.0
     assert schemas() == before
+
+
+def test_the_pdf_benchmark_measures_every_installed_library_and_writes_its_json(tmp_path: Path) -> None:
+    pdf_script = load_script("pdf")
+    assert pdf_script.main(["--repeat", "1", "--out", str(tmp_path / "pdf.json")]) == 0
+    results = json.loads((tmp_path / "pdf.json").read_text(encoding="utf-8"))
+    ours = results["libraries"]["ours (pypdfium2 + our step)"]
+    # Five seeds, two producers; our text holds every Danish letter, word and line (no timing asserted).
+    assert (results["documents"], ours["danish_letters"], ours["words"], ours["whole_lines"]) == (10, 1.0, 1.0, 1.0)
+    assert ours["pages_per_second"] > 0

@@ -99,55 +99,58 @@ def read_page(document, index: int) -> Page:
         try:
             count = textpage.count_chars()
             text = textpage.get_text_range(0, count) if count else ""
-            runs: list[tuple[float, float, float, float, str]] = []  # baseline, size, left, right, char
+            chars: list[tuple[float, float, float, str, int]] = []  # baseline (from the top), left, right, char, index
+            x, y = pdfium_c.c_double(), pdfium_c.c_double()
+            origin = pdfium_c.FPDFText_GetCharOrigin
             for position, char in enumerate(text[:count]):
-                if char in "\r\n" or char.isspace():
+                if char.isspace():
                     continue
                 left, _bottom, right, _top = textpage.get_charbox(position, loose=True)
-                x, y = pdfium_c.c_double(), pdfium_c.c_double()
-                pdfium_c.FPDFText_GetCharOrigin(textpage, position, x, y)
-                size = pdfium_c.FPDFText_GetFontSize(textpage, position)
+                origin(textpage, position, x, y)
                 # PDFium marks a hyphen that ends a line with U+FFFE ("børne-" in "børne- og kulturhus").
-                runs.append((height - y.value, size, left, right, "-" if char == "\ufffe" else char))
+                chars.append((height - y.value, left, right, "-" if char == "\ufffe" else char, position))
+            # One character's font size stands for its line's.
+            lines = [make_line(row, row[0][0], pdfium_c.FPDFText_GetFontSize(textpage, row[0][4]))
+                     for row in group_rows(chars)]
         finally:
             textpage.close()
     finally:
         page.close()
-    return Page(index + 1, width, height, tuple(group_lines(runs)))
+    return Page(index + 1, width, height, tuple(lines))
 
 
-def group_lines(chars: list[tuple[float, float, float, float, str]]) -> list[Line]:
-    """Characters on one baseline make a line, read left to right; a space where the gap is a word
-    space, a TAB where it is wider (table columns)."""
-    rows: list[list[tuple[float, float, float, float, str]]] = []
-    for char in sorted(chars, key=lambda c: (round(c[0]), c[2])):
-        if rows and abs(rows[-1][0][0] - char[0]) <= max(1.0, 0.3 * char[1]):
+def group_rows(chars: list[tuple[float, float, float, str, int]]) -> list[list[tuple[float, float, float, str, int]]]:
+    """Characters on one baseline make a row, top to bottom, read left to right."""
+    rows: list[list[tuple[float, float, float, str, int]]] = []
+    for char in sorted(chars, key=lambda c: (round(c[0]), c[1])):
+        if rows and abs(rows[-1][0][0] - char[0]) <= 1.0:
             rows[-1].append(char)
         else:
             rows.append([char])
-    lines = []
     for row in rows:
-        row.sort(key=lambda c: c[2])
-        widths = [right - left for _b, _s, left, right, _c in row]
-        average = sum(widths) / len(widths)
-        pieces = [row[0][4]]
-        first_word = None
-        for previous, char in zip(row, row[1:]):
-            gap = char[2] - previous[3]
-            if gap > TAB_GAP * average * 2:
-                pieces.append("\t")
-            elif gap > 0.2 * average:
-                pieces.append(" ")
-            else:
-                pieces.append(char[4])
-                continue
-            first_word = previous[3] if first_word is None else first_word
-            pieces.append(char[4])
-        size = Counter(round(c[1], 1) for c in row).most_common(1)[0][0]
-        right = max(c[3] for c in row)
-        lines.append(Line("".join(pieces), row[0][2], right, row[0][0], size,
-                          (first_word if first_word is not None else right) - row[0][2]))
-    return lines
+        row.sort(key=lambda c: c[1])
+    return rows
+
+
+def make_line(row: list[tuple[float, float, float, str, int]], baseline: float, size: float) -> Line:
+    """A row's text: a space where the gap is a word space, a TAB where it is wider (table columns)."""
+    average = sum(right - left for _m, left, right, _c, _i in row) / len(row)
+    pieces = [row[0][3]]
+    first_word = None
+    for previous, char in zip(row, row[1:]):
+        gap = char[1] - previous[2]
+        if gap > TAB_GAP * average * 2:
+            pieces.append("\t")
+        elif gap > 0.2 * average:
+            pieces.append(" ")
+        else:
+            pieces.append(char[3])
+            continue
+        first_word = previous[2] if first_word is None else first_word
+        pieces.append(char[3])
+    right = max(c[2] for c in row)
+    return Line("".join(pieces), row[0][1], right, baseline, round(size, 1),
+                (first_word if first_word is not None else right) - row[0][1])
 
 
 # -- the pure step: pages -> text ---------------------------------------------------------------
