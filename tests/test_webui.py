@@ -233,6 +233,27 @@ def test_a_word_finds_the_compounds_holding_it_on_the_page_and_in_the_api(client
     assert item.count("<mark>Sygefravær</mark>") + item.count("<mark>sygefravær</mark>") == 9
 
 
+def test_the_original_document_is_linked_from_the_item_meeting_api_and_served_from_the_index(client) -> None:
+    import hashlib
+
+    source = ROOT / "corpus" / "direktionen" / "2018-11-05.txt"
+    name = hashlib.sha256(source.read_bytes()).hexdigest() + ".txt"
+    data = client.get("/api/items/direktionen-2018-11-05-3").get_json()
+    url = f"http://localhost/originaler/{name}"
+    assert (data["original_url"], data["meeting"]["original_url"], data["page"]) == (url, url, None)
+    assert data["meeting"]["original"] == {"file": name, "format": "txt", "pages": None}
+    assert f'href="/originaler/{name}"' in page(client, "/moeder/2018-11-05/punkt/3")
+    assert f'href="/originaler/{name}"' in page(client, "/moeder/2018-11-05")
+    served = client.get(f"/originaler/{name}")
+    try:
+        assert (served.status_code, served.headers["Content-Type"], served.data) == (
+            200, "text/plain; charset=utf-8", source.read_bytes())
+    finally:
+        served.close()  # a file response: closed by the server after sending, by the test here
+    assert client.get("/originaler/" + "0" * 64 + ".pdf").status_code == 404
+    assert client.get("/originaler/CURRENT").status_code == 404
+
+
 def test_no_suggestion_for_a_word_held_only_inside_compounds(client) -> None:
     body = page(client, "/?q=beretning")  # revisionsberetning, delberetning: not "beregning"
     assert (set(paths(hit_links(body))), "Mente du" in body) == (AUDIT_ITEMS, False)
