@@ -4,23 +4,30 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 INDEX ?= var/index
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: install test fuzz run index clean bench load replica-demo quality
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# Serving needs the package alone (make run); the tests also need their tools (pytest, Playwright,
+# Hypothesis, schemathesis, reportlab), installed by make test only.
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
 
 install: $(STAMP)
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/pytest -q
 
-fuzz: $(STAMP)
+fuzz: $(TEST_STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -m fuzz
 
 index: $(STAMP)
@@ -38,7 +45,7 @@ bench: $(STAMP)
 # Search quality: recall, precision and nDCG@10 of the judged queries in tests/quality/ (read from the
 # minutes by people), per query and overall, on whoosh and tantivy, and PostgreSQL when
 # MINUTES_DATABASE_URL is set. QUALITY_ARGS=--verbose lists each query's misses and unjudged hits.
-quality: $(STAMP)
+quality: $(TEST_STAMP)
 	$(BIN)/python tests/quality/harness.py --engine whoosh $(QUALITY_ARGS)
 	$(BIN)/python tests/quality/harness.py --engine tantivy $(QUALITY_ARGS)
 	@if [ -n "$$MINUTES_DATABASE_URL" ]; then $(BIN)/python tests/quality/harness.py --engine postgresql $(QUALITY_ARGS); \

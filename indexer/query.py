@@ -57,6 +57,7 @@ class Hit:
     section: str | None  # anchor of the best-matching section
     section_heading: str | None
     snippet: str  # HTML: escaped text with <mark> around matched words
+    decision_text: str = ""  # the decision as written (the CSV export's; not in the search JSON)
 
 
 @dataclass(slots=True)

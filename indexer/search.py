@@ -249,6 +249,7 @@ class SearchIndex:
             id=record["id"], title=record["title"], meeting_date=record["meeting"]["date"],
             number=record["number"], case_number=record["case_number"],
             decision_types=record["decision"]["types"], centres=record["centres"],
+            decision_text=record["decision"]["text"],
             url=item_url(record["meeting"]["date"], record["number"]),
             section=section["anchor"] if section else None,
             section_heading=section["heading"] if section else None,
@@ -350,7 +351,17 @@ class SearchIndex:
     def stats(self) -> dict:
         with self._reading() as (_snapshot, prepared):
             return {"items": len(prepared.live), "meetings": len(prepared.dates),
-                    "generation": self._local.generation.name}
+                    "generation": self._local.generation.name, **self._coverage(prepared)}
+
+    def coverage(self) -> dict:
+        """What the archive holds: meetings, items, and the first and last meeting date (None when empty)."""
+        with self._reading() as (_snapshot, prepared):
+            return {"meetings": len(prepared.dates), "items": len(prepared.live), **self._coverage(prepared)}
+
+    @staticmethod
+    def _coverage(prepared: Prepared) -> dict:
+        days = [day for day, ids in prepared.dates.items() if ids & prepared.live]
+        return {"first_meeting": min(days, default=None), "last_meeting": max(days, default=None)}
 
 
 def full_text(record: dict) -> str:

@@ -7,6 +7,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from datetime import date, datetime, timezone
+from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
@@ -19,8 +20,11 @@ from .searcher import IndexMissing, get_searcher
 
 bp = Blueprint("api", __name__)
 
-CSV_LIMIT = 1000
-CSV_COLUMNS = ("id", "meeting_date", "number", "title", "case_number", "decision_types", "centres", "url")
+CSV_LIMIT = 10_000  # rows of one export: every hit of any search short of browsing a large archive
+# Danish headers; ';' by default, as Danish Excel reads a CSV file (',' with sep=, for other tools).
+CSV_COLUMNS = ("Punkt", "Mødedato", "Punktnummer", "Titel", "Sagsnummer", "Beslutning", "Beslutningstekst",
+               "Centre", "Adresse")
+CSV_SEPARATORS = (";", ",")
 FEED_SIZE = 20
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -49,6 +53,9 @@ def search():
     output = request.args.get("format", "json").strip() or "json"
     if output not in ("json", "csv"):
         return json_error(400, "format", "skal være json eller csv")
+    separator = request.args.get("sep", ";") or ";"
+    if output == "csv" and separator not in CSV_SEPARATORS:
+        return json_error(400, "sep", "skal være ; eller ,")
     try:
         # The CSV holds every hit up to CSV_LIMIT: one page of that size, whatever page was asked.
         query = parse_query(page_size=CSV_LIMIT, page=["1"]) if output == "csv" else parse_query()
@@ -59,11 +66,12 @@ def search():
         return jsonify(results_to_dict(results))
     buffer = io.StringIO()
     buffer.write("\ufeff")  # a BOM, so spreadsheet programs read the Danish letters as UTF-8
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for hit in results.hits:
         writer.writerow([hit.id, hit.meeting_date, hit.number, spreadsheet_safe(hit.title), hit.case_number or "",
-                         ";".join(hit.decision_types), ";".join(hit.centres), absolute(hit.url)])
+                         ", ".join(decision_label(slug) for slug in hit.decision_types),
+                         spreadsheet_safe(hit.decision_text), ", ".join(hit.centres), absolute(hit.url)])
     return Response(buffer.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="direktionens-referater.csv"'})
 
@@ -97,10 +105,11 @@ def absolute_or_none(path: str | None) -> str | None:
 
 @bp.get("/api/meetings")
 def meetings():
-    overview = get_searcher().meetings()
+    searcher = get_searcher()
+    overview = searcher.meetings()
     for meeting in overview:
         meeting["original_url"] = absolute_or_none(original_url(meeting))
-    return jsonify({"meetings": overview})
+    return jsonify({"coverage": searcher.coverage(), "meetings": overview})
 
 
 @bp.get("/api/meetings/<isodate:meeting_date>")
@@ -134,7 +143,8 @@ def healthz():
         response = jsonify({"status": "unavailable", "items": 0})
         response.status_code = 503
     else:
-        response = jsonify({"status": "ok", "items": stats["items"]})
+        response = jsonify({"status": "ok", "items": stats["items"], "meetings": stats["meetings"],
+                            "first_meeting": stats["first_meeting"], "last_meeting": stats["last_meeting"]})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -165,11 +175,13 @@ def atom_feed(results, text: str) -> bytes:
     author = ET.SubElement(root, "author")
     ET.SubElement(author, "name").text = "Høje-Taastrup Kommune"
     for hit in results.hits:
-        link = absolute(hit.url)
+        # The link carries the search and the section, as a hit's link on the page does: a feed
+        # reader's click lands on the marked words.
+        link = absolute(hit.url) + (f"?q={quote(text)}" if text else "") + (f"#{hit.section}" if hit.section else "")
         entry = ET.SubElement(root, "entry")
         ET.SubElement(entry, "title").text = hit.title
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
-        ET.SubElement(entry, "id").text = link
+        ET.SubElement(entry, "id").text = absolute(hit.url)  # the item, whichever search found it
         ET.SubElement(entry, "updated").text = atom_date(hit.meeting_date)
         for slug in hit.decision_types:
             ET.SubElement(entry, "category", {"term": slug, "label": decision_label(slug)})

@@ -236,7 +236,17 @@ SCHEMAS = {
     "Health": {
         "type": "object", "required": ["status", "items"],
         "properties": {"status": {"type": "string", "enum": ["ok", "unavailable"]},
-                       "items": {"type": "integer", "minimum": 0}},
+                       "items": {"type": "integer", "minimum": 0},
+                       "meetings": {"type": "integer", "minimum": 0},
+                       "first_meeting": _nullable({"type": "string", "format": "date"}),
+                       "last_meeting": _nullable({"type": "string", "format": "date"})},
+    },
+    "Coverage": {
+        "type": "object", "required": ["meetings", "items", "first_meeting", "last_meeting"],
+        "description": "Hvad arkivet rummer: møder, punkter, første og seneste mødedato.",
+        "properties": {"meetings": {"type": "integer", "minimum": 0}, "items": {"type": "integer", "minimum": 0},
+                       "first_meeting": _nullable({"type": "string", "format": "date"}),
+                       "last_meeting": _nullable({"type": "string", "format": "date"})},
     },
 }
 
@@ -284,7 +294,8 @@ DOCUMENT = {
             "summary": "Alle møder, nyeste først",
             "operationId": "meetings",
             "responses": {"200": {"description": "Møderne med antal punkter.", "content": {"application/json": {
-                "schema": {"type": "object", "required": ["meetings"], "properties": {
+                "schema": {"type": "object", "required": ["coverage", "meetings"], "properties": {
+                    "coverage": _ref("Coverage"),
                     "meetings": {"type": "array", "items": _ref("Meeting")}}}}}},
                           "503": ERROR_RESPONSE_503},
         }},

@@ -40,11 +40,12 @@ def search():
         query = query_from_params(request.args.to_dict(flat=False))
     except QueryError as error:
         return render_template("search.html", state=state.without_param(error.param), results=None,
-                               query=None, error=query_error_message(error)), 400
-    results = get_searcher().search(query)
+                               query=None, error=query_error_message(error), coverage=None), 400
+    searcher = get_searcher()
+    results = searcher.search(query)
     labels = {facet: {value.value: value.label for value in values} for facet, values in results.facets.items()}
     return render_template("search.html", state=state, results=results, query=query, error=None,
-                           chips=state.chips(labels))
+                           chips=state.chips(labels), coverage=searcher.coverage())
 
 
 @bp.get("/moeder/<isodate:meeting_date>/punkt/<int:number>")
