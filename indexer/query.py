@@ -135,9 +135,13 @@ def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
     return values
 
 
-def query_from_params(params: Mapping[str, Sequence[str]], page_size: int = 10) -> Query:
+PAGE_SIZES = (10, 25, 50)  # hits a page, as `size` chooses
+
+
+def query_from_params(params: Mapping[str, Sequence[str]], page_size: int | None = None) -> Query:
     """Build a Query from multi-valued parameters (q, year, centre, case, decision, committee,
-    from, to, sort, page). Raises QueryError naming the bad parameter."""
+    from, to, sort, page, size). `page_size`, when given, overrides `size` (an export's, a feed's).
+    Raises QueryError naming the bad parameter."""
     text = " ".join(params.get("q", ()))
     filters = {}
     for facet in FACETS:
@@ -152,6 +156,7 @@ def query_from_params(params: Mapping[str, Sequence[str]], page_size: int = 10) 
     date_to = _date("to", (params.get("to") or [None])[0])
     if date_from and date_to and date_from > date_to:
         raise QueryError("from", "fra-datoen ligger efter til-datoen")
+    size = _page_size((params.get("size") or [None])[0])  # checked even where page_size overrides it
     return Query(
         text=text,
         filters=filters,
@@ -159,5 +164,13 @@ def query_from_params(params: Mapping[str, Sequence[str]], page_size: int = 10) 
         date_to=date_to,
         sort=sort,
         page=_int("page", (params.get("page") or [None])[0], 1, 1, MAX_PAGE),
-        page_size=page_size,
+        page_size=page_size if page_size is not None else size,
     )
+
+
+def _page_size(value: str | None) -> int:
+    if value is None or not value.strip():
+        return PAGE_SIZES[0]
+    if value.strip() not in {str(size) for size in PAGE_SIZES}:
+        raise QueryError("size", f"skal være {', '.join(str(size) for size in PAGE_SIZES[:-1])} eller {PAGE_SIZES[-1]}")
+    return int(value)

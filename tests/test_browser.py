@@ -178,3 +178,64 @@ def test_the_original_document_is_one_click_from_the_item_and_the_meeting_page(p
     with page.expect_response(lambda response: "/originaler/" in response.url) as opened:
         page.get_by_role("link", name="Hent referatet (tekst)").click()
     assert (opened.value.status, opened.value.headers["content-type"]) == (200, "text/plain; charset=utf-8")
+
+
+PAGE_TYPES = {  # a page of each kind, with what makes it wide: long titles, tables, the syntax table
+    "search": "/?q=budget", "browse": "/", "item": "/moeder/2015-12-07/punkt/5?q=promillepuljen",
+    "meeting": "/moeder/2016-11-30", "meetings": "/moeder", "case": "/sager/14/32918", "help": "/hjaelp",
+    "no-hits": "/?q=byggetilladelse", "error": "/moeder/1999-01-01",
+}
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_element_is_wider_than_a_phone_on_any_page(server, browser, width) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="da-DK", is_mobile=True)
+    page = context.new_page()
+    wider = {}
+    for kind, path in PAGE_TYPES.items():
+        page.goto(f"{server}{path}")
+        # Every element's right edge, against the viewport (a scrolling table's cells count too:
+        # nothing may need sideways scrolling).
+        overflow = page.evaluate("""width => Array.from(document.querySelectorAll('body *'))
+            .filter(element => element.getBoundingClientRect().right > width + 0.5)
+            .map(element => element.tagName.toLowerCase() + '.' + element.className).slice(0, 3)""", width)
+        if overflow or page.evaluate("document.documentElement.scrollWidth") > width:
+            wider[kind] = overflow
+        if width == 390:
+            page.screenshot(path=ARTIFACTS / f"phone-{kind}.png", full_page=True)
+    context.close()
+    assert wider == {}
+
+
+def test_after_choosing_a_filter_the_keyboard_goes_on_from_that_filter(server, page: Page) -> None:
+    page.goto(f"{server}/?q=budget")
+    # On a wide screen the skip link to the filters is hidden until the keyboard reaches it.
+    skip = page.locator("a.jump-to-facets")
+    assert skip.bounding_box()["width"] <= 1
+    skip.focus()
+    assert skip.bounding_box()["width"] > 50
+    page.keyboard.press("Enter")
+    page.locator("#facet-year ~ ul a", has_text="2017").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=budget&year=2017#facet-year")
+    assert page.evaluate("document.activeElement.id") == "facet-year"
+    page.keyboard.press("Tab")  # on to the year filter's first value, not to the top of the page
+    assert page.evaluate("document.activeElement.closest('section.facet').getAttribute('aria-labelledby')") == "facet-year"
+
+
+def test_the_sort_order_applies_as_soon_as_it_is_chosen(server, page: Page) -> None:
+    page.goto(f"{server}/?q=budget")
+    page.select_option("#sort", "oldest")
+    page.wait_for_url("**/?q=budget&sort=oldest")  # the form's empty fields and defaults left out
+    expect(page.locator(".hits > li").first).to_contain_text("26. august 2014")
+
+
+def test_a_printed_item_shows_its_source_and_address_without_the_search(server, page: Page) -> None:
+    page.goto(f"{server}/moeder/2018-11-05/punkt/3?q=revisionsberetning")
+    page.emulate_media(media="print")
+    expect(page.locator(".print-source")).to_be_visible()
+    expect(page.locator(".print-source")).to_contain_text("Kilde: Direktionens referat af mødet 5. november 2018, punkt 3")
+    expect(page.locator(".print-source")).to_contain_text(f"Adresse: {server}/moeder/2018-11-05/punkt/3")
+    for banner in (".site-nav", ".back-to-search"):
+        expect(page.locator(banner)).to_be_hidden()
+    page.pdf(path=str(ARTIFACTS.parent / "item-2018-11-05-3-print.pdf"))

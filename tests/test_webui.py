@@ -164,26 +164,26 @@ def test_page_past_the_end_says_so(client) -> None:
 
 
 def test_facet_values_link_to_the_search_with_the_value_added_or_removed(client) -> None:
-    body = page(client, "/?q=revisionsberetning&page=1")
+    body = page(client, "/?q=revisionsberetning&page=2")
     add = facet_link(body, "year", "2018")
-    assert add == "/?q=revisionsberetning&year=2018"  # added, page reset
+    assert add == "/?q=revisionsberetning&year=2018#facet-year"  # added, page reset; back at the filter
     selected = page(client, add)
     assert paths(hit_links(selected)) == ["/moeder/2018-11-05/punkt/3"]
     assert 'class="facet__value is-selected"' in selected
-    assert facet_link(selected, "year", "2018") == "/?q=revisionsberetning"  # removed again
-    assert facet_link(selected, "year", "2014") == "/?q=revisionsberetning&year=2018&year=2014"
+    assert facet_link(selected, "year", "2018") == "/?q=revisionsberetning#facet-year"  # removed again
+    assert facet_link(selected, "year", "2014") == "/?q=revisionsberetning&year=2018&year=2014#facet-year"
     both = page(client, "/?q=revisionsberetning&year=2018&year=2014")
     assert set(paths(hit_links(both))) == {"/moeder/2018-11-05/punkt/3", "/moeder/2014-08-26/punkt/3"}
     # Centre values show the name and the code; decision values their Danish label.
-    assert facet_link(body, "centre", "Borger- og Arbejdsmarkedscenteret") == "/?q=revisionsberetning&centre=BAC"
+    assert facet_link(body, "centre", "Borger- og Arbejdsmarkedscenteret") == "/?q=revisionsberetning&centre=BAC#facet-centre"
     assert facet_link(body, "decision", "Taget til efterretning") == \
-        "/?q=revisionsberetning&decision=taget-til-efterretning"
+        "/?q=revisionsberetning&decision=taget-til-efterretning#facet-decision"
 
 
 def test_facet_links_reset_the_page_and_keep_everything_else(client) -> None:
     body = page(client, "/?q=budget&sort=newest&from=2016-01-01&page=2")
     link = facet_link(body, "year", "2017")
-    assert link == "/?q=budget&from=2016-01-01&sort=newest&year=2017"
+    assert link == "/?q=budget&from=2016-01-01&sort=newest&year=2017#facet-year"
 
 
 def test_active_filters_are_chips_that_remove_themselves(client) -> None:
@@ -201,8 +201,7 @@ def test_form_carries_the_selected_facets_as_hidden_inputs(client) -> None:
     elements = Elements(page(client, "/?q=budget&year=2017&year=2016&decision=godkendt&sort=oldest"))
     hidden = [(a["name"], a["value"]) for t, a in elements.tags if t == "input" and a.get("type") == "hidden"]
     assert hidden == [("year", "2017"), ("year", "2016"), ("decision", "godkendt")]
-    [selected] = [a for t, a in elements.tags if t == "option" and "selected" in a]
-    assert selected["value"] == "oldest"
+    assert [a["value"] for t, a in elements.tags if t == "option" and "selected" in a] == ["oldest", "10"]  # sort, size
 
 
 def test_date_range_filters_meetings(client) -> None:
@@ -272,9 +271,9 @@ def test_notice_is_shown(client) -> None:
 
 
 def test_feed_and_csv_of_the_same_search_are_linked(client) -> None:
-    elements = Elements(page(client, "/?q=kmd&year=2017&page=1"))
-    assert elements.link("Følg denne søgning (Atom)") == "/feed?q=kmd&year=2017"
-    assert elements.link("Hent som CSV") == "/api/search?q=kmd&year=2017&format=csv"
+    elements = Elements(page(client, "/?q=kmd&year=2017&sort=newest"))
+    assert elements.link("Følg denne søgning (Atom)") == "/feed?q=kmd&year=2017"  # a feed is newest first anyway
+    assert elements.link("Hent som CSV") == "/api/search?q=kmd&year=2017&sort=newest&format=csv"
     [alternate] = [a for t, a in elements.tags if t == "link" and a.get("rel") == "alternate"]
     assert alternate["type"] == "application/atom+xml" and alternate["href"] == "/feed?q=kmd&year=2017"
 
@@ -319,7 +318,7 @@ NASTY = ["", " ", '"', '"unclosed', "(", ")))", "titel:", "sag:", "sag:\"", "*",
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
 def test_no_query_text_makes_a_server_error(client, text) -> None:
     for url in ("/", "/api/search", "/feed", "/moeder/2015-12-07/punkt/5"):
-        response = client.get(url, query_string={"q": text})
+        response = client.get(url, query_string={"q": text}, follow_redirects=True)
         assert response.status_code == 200, (url, text)
 
 
@@ -327,8 +326,39 @@ def test_no_query_text_makes_a_server_error(client, text) -> None:
                                    "centre=%3Cb%3E", "committee=x", "from=", "to=31-12-2018", "sort=",
                                    "q=a&q=b", "unknown=1", "page=2&page=x"])
 def test_odd_parameters_are_200_or_400_never_500(client, query) -> None:
-    for url in ("/", "/api/search", "/feed"):
-        assert client.get(f"{url}?{query}").status_code in (200, 400), (url, query)
+    for url in ("/", "/api/search", "/feed"):  # (the page may first redirect to the clean address)
+        assert client.get(f"{url}?{query}", follow_redirects=True).status_code in (200, 400), (url, query)
+
+
+@pytest.mark.parametrize("query, clean", [
+    ("q=kmd&from=&to=&sort=relevance", "/?q=kmd"),  # what the search form submits
+    ("q=kmd&year=2017&page=1&unknown=x", "/?q=kmd&year=2017"),
+    ("q=&sort=newest&year=2017&year=2017", "/?year=2017&sort=newest"),
+])
+def test_empty_default_repeated_and_unknown_parameters_redirect_to_the_clean_address(client, query, clean) -> None:
+    response = client.get(f"/?{query}")
+    assert (response.status_code, response.headers["Location"]) == (302, clean)
+
+
+def test_a_page_holds_10_25_or_50_hits(client, searcher) -> None:
+    # An empty query lists all 44 items, newest first.
+    assert [len(hit_links(page(client, "/" + (f"?size={size}" if size != 10 else "")))) for size in (10, 25, 50)] == [10, 25, 44]
+    assert count_text(page(client, "/?size=25")) == "44 punkter · side 1 af 2"
+    assert "Ugyldig værdi for antal pr. side: skal være 10, 25 eller 50." in page(client, "/?size=30", status=400)
+    data = client.get("/api/search?size=25&page=2").get_json()
+    assert (len(data["hits"]), data["pages"]) == (19, 2)
+    assert client.get("/api/search?size=7").get_json() == {"error": {"param": "size", "message": "skal være 10, 25 eller 50"}}
+
+
+def test_a_rejected_value_stays_in_its_field_marked(client) -> None:
+    body = page(client, "/?q=kmd&from=2019-01-01&to=2018-01-01", status=400)
+    assert '<input type="date" id="from" name="from" value="2019-01-01" aria-invalid="true" aria-describedby="search-error">' in body
+    assert '<p id="search-error">Ugyldig værdi for fra-dato: fra-datoen ligger efter til-datoen.</p>' in body
+    assert Elements(body).link("Prøv igen uden den ugyldige værdi") == "/?q=kmd&to=2018-01-01"
+
+
+def test_a_clean_address_is_served_without_a_redirect(client) -> None:
+    assert client.get("/?q=kmd&year=2017&sort=newest&page=2").status_code == 200
 
 
 # -- escaping ------------------------------------------------------------------------------------------
@@ -760,7 +790,7 @@ def test_openapi_document_describes_every_endpoint(client, app) -> None:
     assert set(document["paths"]) == {"/api/search", "/api/items/{id}", "/api/meetings", "/api/meetings/{date}",
                                       "/api/cases/{yy}/{n}", "/api/openapi.json", "/healthz", "/feed"}
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "year", "centre", "case", "decision", "committee", "from", "to", "sort", "page", "format"}
+    assert names == {"q", "year", "centre", "case", "decision", "committee", "from", "to", "sort", "size", "page", "format"}
     # Every $ref resolves.
     refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(document)))
     assert refs <= set(document["components"]["schemas"])

@@ -38,7 +38,7 @@ def json_error(status: int, param: str | None, message: str):
     return response
 
 
-def parse_query(page_size: int = 10, **overrides: list[str]):
+def parse_query(page_size: int | None = None, **overrides: list[str]):
     params = request.args.to_dict(flat=False)
     params.update(overrides)
     return query_from_params(params, page_size=page_size)

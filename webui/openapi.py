@@ -80,8 +80,11 @@ SEARCH_PARAMETERS = [
     {"name": "sort", "in": "query", "required": False,
      "description": "Sortering; relevance uden søgetekst giver nyeste først. Tom (sort=): relevance.",
      "schema": {"type": "string", "enum": [*SORTS, ""], "default": "relevance"}},
+    {"name": "size", "in": "query", "required": False,
+     "description": "Hits pr. side: 10, 25 eller 50. Tom (size=): 10.",
+     "schema": {"anyOf": [{"type": "integer", "enum": [10, 25, 50]}, EMPTY], "default": 10}},
     {"name": "page", "in": "query", "required": False,
-     "description": "Side (10 hits pr. side). Tom (page=): side 1.",
+     "description": "Side (size hits pr. side). Tom (page=): side 1.",
      "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, EMPTY], "default": 1}},
 ]
 
@@ -321,7 +324,7 @@ DOCUMENT = {
         "/feed": {"get": {
             "summary": "Søgningen som Atom-feed (nyeste først, de 20 nyeste punkter)",
             "operationId": "feed",
-            "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page")],
+            "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page", "size")],
             "responses": {"200": {"description": "Atom 1.0.",
                                   "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
                           "400": ERROR_RESPONSE_400, "503": ERROR_RESPONSE_503},

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from itertools import groupby
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 
-from indexer.query import CASE_RE, QueryError, query_from_params
+from indexer.query import CASE_RE, PAGE_SIZES, QueryError, query_from_params
 
 from .searcher import get_searcher
 from .state import FACET_NAMES, PARAM_NAMES, SORT_LABELS, SearchState, page_window
@@ -17,7 +18,7 @@ bp = Blueprint("pages", __name__)
 @bp.app_context_processor
 def page_helpers() -> dict:
     return {"page_window": page_window, "FACET_NAMES": FACET_NAMES, "SORT_LABELS": SORT_LABELS,
-            "original_url": original_url}
+            "PAGE_SIZES": PAGE_SIZES, "original_url": original_url}
 
 
 def original_url(meeting: dict, page: int | None = None) -> str | None:
@@ -36,11 +37,15 @@ def query_error_message(error: QueryError) -> str:
 @bp.get("/")
 def search():
     state = SearchState.from_args(request.args)
+    if not state.is_canonical(request.args):
+        return redirect(state.url(), 302)  # the same search at its clean address
     try:
         query = query_from_params(request.args.to_dict(flat=False))
     except QueryError as error:
-        return render_template("search.html", state=state.without_param(error.param), results=None,
-                               query=None, error=query_error_message(error), coverage=None), 400
+        # The rejected value stays in its field, marked, so the user sees what to correct.
+        return render_template("search.html", state=state, results=None, query=None, coverage=None,
+                               error=query_error_message(error), invalid=error.param,
+                               retry_url=state.without_param(error.param).url()), 400
     searcher = get_searcher()
     results = searcher.search(query)
     labels = {facet: {value.value: value.label for value in values} for facet, values in results.facets.items()}
@@ -60,7 +65,7 @@ def item(meeting_date: str, number: int):
     if record.get("case_number"):
         same_case = [other for other in searcher.case(record["case_number"]) if other["id"] != record["id"]]
     return render_template("item.html", item=record, meeting=record["meeting"], q=q, previous=previous,
-                           following=following, same_case=same_case)
+                           following=following, same_case=same_case, today=date.today().isoformat())
 
 
 @bp.get("/moeder")

@@ -21,10 +21,11 @@ from .formatting import danish_date
 
 FACETS = tuple(facet.name for facet in FACET_DECLARATIONS)
 FACET_NAMES = {facet.name: facet.label for facet in FACET_DECLARATIONS}
-PARAMS = ("q", *FACETS, "from", "to", "sort", "page")
+PARAMS = ("q", *FACETS, "from", "to", "sort", "size", "page")
 PARAM_NAMES = {**{k: v.lower() for k, v in FACET_NAMES.items()}, "q": "søgeteksten", "from": "fra-dato",
-               "to": "til-dato", "sort": "sortering", "page": "side", "format": "format"}
+               "to": "til-dato", "sort": "sortering", "page": "side", "size": "antal pr. side", "format": "format"}
 SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste"}
+DEFAULTS = {("sort", "relevance"), ("page", "1"), ("size", "10")}  # left out of every address: they change nothing
 
 
 class SearchState:
@@ -33,7 +34,7 @@ class SearchState:
         self.pairs: list[tuple[str, str]] = []
         for name, value in pairs:
             value = value.strip()
-            if name in PARAMS and value and (name, value) not in seen:
+            if name in PARAMS and value and (name, value) not in seen and (name, value) not in DEFAULTS:
                 seen.add((name, value))
                 self.pairs.append((name, value))
 
@@ -81,6 +82,11 @@ class SearchState:
     def url(self) -> str:
         return self._url(self.pairs)
 
+    def is_canonical(self, args: MultiDict) -> bool:
+        """Whether the request's parameters are this state's: no empty, default, repeated or unknown
+        ones (a submitted form sends from=&to=&sort=relevance; a shared link should not)."""
+        return sorted((name, value.strip()) for name, value in args.items(multi=True)) == sorted(self.pairs)
+
     def toggle(self, facet: str, value: str) -> str:
         """This search with `value` added to the facet, or removed if it is selected."""
         pairs = self._unpaged()
@@ -104,11 +110,11 @@ class SearchState:
         return self._url((k, v) for k, v in self._unpaged() if k in ("q", "sort"))
 
     def feed_url(self) -> str:
-        """The Atom feed of this search (always newest first, so without sort)."""
-        return self._url([(k, v) for k, v in self._unpaged() if k != "sort"], endpoint="api.feed")
+        """The Atom feed of this search (always newest first and its own length: without sort and size)."""
+        return self._url([(k, v) for k, v in self._unpaged() if k not in ("sort", "size")], endpoint="api.feed")
 
     def csv_url(self) -> str:
-        return self._url(self._unpaged(), endpoint="api.search", format="csv")
+        return self._url([(k, v) for k, v in self._unpaged() if k != "size"], endpoint="api.search", format="csv")
 
     def chips(self, labels: Mapping[str, Mapping[str, str]] | None = None) -> list[dict]:
         """Active filters as removable chips: name, label and the link that removes it."""

@@ -11,3 +11,36 @@
   }
   first.scrollIntoView({ block: "center" });
 })();
+
+// The sort order and the page size apply as soon as they are chosen (without JavaScript the
+// "Opdatér" button does it).
+(function () {
+  "use strict";
+  ["sort", "size"].forEach(function (id) {
+    var select = document.getElementById(id);
+    if (!select || !select.form) {
+      return;
+    }
+    select.addEventListener("change", function () {
+      if (select.form.requestSubmit) {
+        select.form.requestSubmit();
+      } else {
+        select.form.submit();
+      }
+    });
+  });
+})();
+
+// After a filter is chosen the page reloads at #facet-<name>: put the focus back on that filter's
+// heading, so a keyboard user goes on from where they were, not from the top of the page.
+(function () {
+  "use strict";
+  var hash = window.location.hash;
+  if (hash.indexOf("#facet-") !== 0) {
+    return;
+  }
+  var heading = document.getElementById(hash.slice(1));
+  if (heading) {
+    heading.focus({ preventScroll: false });
+  }
+})();
