@@ -18,8 +18,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e .
 	touch $(STAMP)
 
+# axe-core (the browser tests' accessibility check) comes from the npm registry, when npm is here.
 $(TEST_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
+	if command -v npm >/dev/null; then npm install --silent --no-save --no-audit --no-fund --prefix $(VENV)/node axe-core@4.14; fi
 	touch $(TEST_STAMP)
 
 install: $(STAMP)

@@ -31,6 +31,7 @@ class Query:
     sort: str = "relevance"
     page: int = 1
     page_size: int = 10
+    expanded: tuple[str, ...] = ()  # facets to list in full ("vis alle"), up to EXPANDED_FACET_SIZE values
 
     def selected(self, facet: str) -> list[str]:
         return self.filters.get(facet, [])
@@ -136,6 +137,7 @@ def _values(params: Mapping[str, Sequence[str]], name: str) -> list[str]:
 
 
 PAGE_SIZES = (10, 25, 50)  # hits a page, as `size` chooses
+EXPANDED_FACET_SIZE = 500  # values of an expanded facet (expand=case): every case of most searches
 
 
 def query_from_params(params: Mapping[str, Sequence[str]], page_size: int | None = None) -> Query:
@@ -157,6 +159,11 @@ def query_from_params(params: Mapping[str, Sequence[str]], page_size: int | None
     if date_from and date_to and date_from > date_to:
         raise QueryError("from", "fra-datoen ligger efter til-datoen")
     size = _page_size((params.get("size") or [None])[0])  # checked even where page_size overrides it
+    expandable = [facet.name for facet in FACETS if facet.size is not None]
+    expanded = tuple(dict.fromkeys(_values(params, "expand")))
+    for name in expanded:
+        if name not in expandable:
+            raise QueryError("expand", f"skal være {' eller '.join(expandable)}")
     return Query(
         text=text,
         filters=filters,
@@ -165,6 +172,7 @@ def query_from_params(params: Mapping[str, Sequence[str]], page_size: int | None
         sort=sort,
         page=_int("page", (params.get("page") or [None])[0], 1, 1, MAX_PAGE),
         page_size=page_size if page_size is not None else size,
+        expanded=expanded,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
@@ -22,7 +23,7 @@ from .prepared import Prepared, builder_running, load_prepared, prepare, read_pr
 from .engines import DEFAULT_ENGINE, get_engine
 from .facets import FACETS, Facet
 from .highlight import Highlighter, best_snippet, mark
-from .query import FacetValue, Hit, Query, Results, item_url
+from .query import EXPANDED_FACET_SIZE, FacetValue, Hit, Query, Results, item_url
 from .querytext import MAX_QUERY_CHARS, MAX_TERMS, Every, Nothing, ParsedQuery, parse_query
 from .schema import ORIGINAL_NAME, ORIGINALS, current_generation, read_pointer
 from .suggest import Suggester
@@ -200,7 +201,8 @@ class SearchIndex:
                 for other, selection in selections.items():
                     if other != facet.name:
                         scope = scope & selection  # a facet is counted under the others' selections, not its own
-                values, truncated[facet.name] = self._facet_values(prepared, facet, scope, query.selected(facet.name))
+                shown = replace(facet, size=EXPANDED_FACET_SIZE) if facet.name in query.expanded else facet
+                values, truncated[facet.name] = self._facet_values(prepared, shown, scope, query.selected(facet.name))
                 facets[facet.name] = values
             except Exception:  # noqa: BLE001 - one facet's failure is reported, the page still works
                 logger.exception("facet %s failed", facet.name)

@@ -239,3 +239,26 @@ def test_a_printed_item_shows_its_source_and_address_without_the_search(server, 
     for banner in (".site-nav", ".back-to-search"):
         expect(page.locator(banner)).to_be_hidden()
     page.pdf(path=str(ARTIFACTS.parent / "item-2018-11-05-3-print.pdf"))
+
+
+AXE = Path(os.environ.get("MINUTES_AXE", ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_page_type_has_no_accessibility_violations(server, browser, width) -> None:
+    if not AXE.exists():
+        pytest.skip(f"axe-core not installed at {AXE} (make test installs it with npm; MINUTES_AXE names another)")
+    # bypass_csp: the site's Content-Security-Policy rightly forbids the injected script.
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="da-DK", bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for kind, path in PAGE_TYPES.items():
+        page.goto(f"{server}{path}")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations
+            .map(v => v.id + ': ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', '))""")
+        if violations:
+            found[kind] = violations
+    context.close()
+    assert found == {}

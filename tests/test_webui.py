@@ -357,6 +357,19 @@ def test_a_rejected_value_stays_in_its_field_marked(client) -> None:
     assert Elements(body).link("Prøv igen uden den ugyldige værdi") == "/?q=kmd&to=2018-01-01"
 
 
+def test_a_truncated_facet_can_show_all_its_values(client) -> None:
+    # The corpus has 33 distinct case numbers (tests/golden/*.json); the facet shows the 10 most frequent.
+    body = page(client, "/")
+    assert '<p class="facet__note">Viser de 10 hyppigste. <a href="/?expand=case#facet-case">Vis alle' in body
+    every = page(client, "/?expand=case")
+    cases = re.search(r'aria-labelledby="facet-case">(.*?)</section>', every, re.S).group(1)
+    assert len(re.findall(r'<a class="facet__value', cases)) == 33
+    assert '<p class="facet__note"><a href="/#facet-case">Vis færre</a></p>' in cases
+    data = client.get("/api/search?expand=case").get_json()
+    assert (len(data["facets"]["case"]), data["facets_truncated"]["case"]) == (33, False)
+    assert client.get("/api/search?expand=year").get_json() == {"error": {"param": "expand", "message": "skal være case"}}
+
+
 def test_a_clean_address_is_served_without_a_redirect(client) -> None:
     assert client.get("/?q=kmd&year=2017&sort=newest&page=2").status_code == 200
 
@@ -790,7 +803,8 @@ def test_openapi_document_describes_every_endpoint(client, app) -> None:
     assert set(document["paths"]) == {"/api/search", "/api/items/{id}", "/api/meetings", "/api/meetings/{date}",
                                       "/api/cases/{yy}/{n}", "/api/openapi.json", "/healthz", "/feed"}
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "year", "centre", "case", "decision", "committee", "from", "to", "sort", "size", "page", "format"}
+    assert names == {"q", "year", "centre", "case", "decision", "committee", "from", "to", "sort", "size", "expand",
+                     "page", "format"}
     # Every $ref resolves.
     refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(document)))
     assert refs <= set(document["components"]["schemas"])

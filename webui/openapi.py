@@ -80,6 +80,8 @@ SEARCH_PARAMETERS = [
     {"name": "sort", "in": "query", "required": False,
      "description": "Sortering; relevance uden søgetekst giver nyeste først. Tom (sort=): relevance.",
      "schema": {"type": "string", "enum": [*SORTS, ""], "default": "relevance"}},
+    _multi("expand", "Facetter, der vises med alle værdier (op til 500) i stedet for de hyppigste: case.",
+           {"anyOf": [{"type": "string", "enum": [facet.name for facet in FACETS if facet.size is not None]}, EMPTY]}),
     {"name": "size", "in": "query", "required": False,
      "description": "Hits pr. side: 10, 25 eller 50. Tom (size=): 10.",
      "schema": {"anyOf": [{"type": "integer", "enum": [10, 25, 50]}, EMPTY], "default": 10}},
@@ -324,7 +326,7 @@ DOCUMENT = {
         "/feed": {"get": {
             "summary": "Søgningen som Atom-feed (nyeste først, de 20 nyeste punkter)",
             "operationId": "feed",
-            "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page", "size")],
+            "parameters": [p for p in SEARCH_PARAMETERS if p["name"] not in ("sort", "page", "size", "expand")],
             "responses": {"200": {"description": "Atom 1.0.",
                                   "content": {"application/atom+xml": {"schema": {"type": "string"}}}},
                           "400": ERROR_RESPONSE_400, "503": ERROR_RESPONSE_503},

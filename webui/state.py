@@ -21,9 +21,9 @@ from .formatting import danish_date
 
 FACETS = tuple(facet.name for facet in FACET_DECLARATIONS)
 FACET_NAMES = {facet.name: facet.label for facet in FACET_DECLARATIONS}
-PARAMS = ("q", *FACETS, "from", "to", "sort", "size", "page")
+PARAMS = ("q", *FACETS, "from", "to", "sort", "size", "expand", "page")
 PARAM_NAMES = {**{k: v.lower() for k, v in FACET_NAMES.items()}, "q": "søgeteksten", "from": "fra-dato",
-               "to": "til-dato", "sort": "sortering", "page": "side", "size": "antal pr. side", "format": "format"}
+               "to": "til-dato", "sort": "sortering", "page": "side", "size": "antal pr. side", "expand": "vis alle", "format": "format"}
 SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste"}
 DEFAULTS = {("sort", "relevance"), ("page", "1"), ("size", "10")}  # left out of every address: they change nothing
 
@@ -96,6 +96,14 @@ class SearchState:
             pairs.append((facet, value))
         return self._url(pairs)
 
+    def expanded(self, facet: str) -> bool:
+        return ("expand", facet) in self.pairs
+
+    def toggle_expanded(self, facet: str) -> str:
+        """This search with the facet's values all shown ("vis alle"), or the most frequent again."""
+        pairs = [pair for pair in self.pairs if pair != ("expand", facet)]
+        return self._url(pairs if self.expanded(facet) else [*pairs, ("expand", facet)])
+
     def without(self, name: str, value: str | None = None) -> str:
         return self._url((k, v) for k, v in self._unpaged() if not (k == name and (value is None or v == value)))
 
@@ -111,10 +119,10 @@ class SearchState:
 
     def feed_url(self) -> str:
         """The Atom feed of this search (always newest first and its own length: without sort and size)."""
-        return self._url([(k, v) for k, v in self._unpaged() if k not in ("sort", "size")], endpoint="api.feed")
+        return self._url([(k, v) for k, v in self._unpaged() if k not in ("sort", "size", "expand")], endpoint="api.feed")
 
     def csv_url(self) -> str:
-        return self._url([(k, v) for k, v in self._unpaged() if k != "size"], endpoint="api.search", format="csv")
+        return self._url([(k, v) for k, v in self._unpaged() if k not in ("size", "expand")], endpoint="api.search", format="csv")
 
     def chips(self, labels: Mapping[str, Mapping[str, str]] | None = None) -> list[dict]:
         """Active filters as removable chips: name, label and the link that removes it."""
