@@ -268,5 +268,7 @@ def test_every_page_type_has_no_accessibility_violations(server, browser, width)
             .map(v => v.id + ': ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', '))""")
         if violations:
             found[kind] = violations
+        if width == 1280:
+            page.screenshot(path=ARTIFACTS / f"desktop-{kind}.png")  # the phone's are taken above
     context.close()
     assert found == {}

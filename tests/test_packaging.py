@@ -12,11 +12,23 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_wheel_holds_every_source_and_data_file(tmp_path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(tmp_path / "wheel"),
-                    str(ROOT)], check=True, capture_output=True)
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(tmp_path / "wheel"),
+                            str(ROOT)], check=True, capture_output=True, text=True)
+    # Building says nothing about data folders that are not packages ('webui.static' is absent ...).
+    assert [line for line in (built.stdout + built.stderr).splitlines() if "absent" in line] == []
     [wheel] = (tmp_path / "wheel").glob("*.whl")
     packaged = {name for name in zipfile.ZipFile(wheel).namelist() if name.startswith(("indexer/", "webui/"))}
     expected = {path.relative_to(ROOT).as_posix()
                 for folder in ("indexer", "webui") for path in (ROOT / folder).rglob("*")
                 if path.is_file() and "__pycache__" not in path.parts}
     assert packaged == expected
+
+
+def test_make_run_installs_what_serving_needs_and_make_test_the_test_tools_too(tmp_path) -> None:
+    def planned(target: str) -> list[str]:
+        result = subprocess.run(["make", "-n", target, f"VENV={tmp_path / 'venv'}"], cwd=ROOT, check=True,
+                                capture_output=True, text=True)
+        return [line for line in result.stdout.splitlines() if "pip install" in line and "--upgrade pip" not in line]
+
+    assert [line.split("pip install", 1)[1].strip() for line in planned("run")] == ["--quiet -e ."]
+    assert [line.split("pip install", 1)[1].strip() for line in planned("test")] == ["--quiet -e .", "--quiet -e '.[test]'"]
