@@ -122,10 +122,14 @@ class Originals:
     (atomically) before the commit that indexes its items, never twice for the same content, and
     removed after the commit that removes the last items from it."""
 
-    def __init__(self, index_dir: Path, indexed: dict[str, tuple[str, str]]) -> None:
+    def __init__(self, index_dir: Path) -> None:
         self.folder = index_dir / ORIGINALS
-        self.live = {source: original_name(digest, source) for source, (digest, _meeting) in indexed.items()}
+        self.live: dict[str, str] = {}  # source -> its copy's name, once the index's sources are known
         self.written: list[Path] = []  # by this run: removed again if its commit fails
+
+    def start_from(self, indexed: dict[str, tuple[str, str]]) -> None:
+        """The sources the index holds before this run, with their content hashes."""
+        self.live = {source: original_name(digest, source) for source, (digest, _meeting) in indexed.items()}
 
     def keep(self, source: str, digest: str, data: bytes) -> None:
         name = original_name(digest, source)
@@ -274,7 +278,7 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
     report.rebuilt = full
     if full:
         generation = index_dir / f"gen-{time.time_ns()}"
-    originals = Originals(index_dir, {})
+    originals = Originals(index_dir)
     try:
         if full:
             generation.mkdir()
@@ -283,7 +287,7 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
         else:
             writer = engine.writer(generation)
             indexed = writer.indexed_sources()
-        originals = Originals(index_dir, indexed)
+        originals.start_from(indexed)
         try:
             documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb, originals)
             first = next(documents, None)  # files are parsed while the engine indexes: one in memory at a time
