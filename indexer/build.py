@@ -25,6 +25,7 @@ from pathlib import Path
 from .analysis import ANALYSIS_VERSION, VOCABULARY
 from .engine import Engine, IndexBusy
 from .engines import DEFAULT_ENGINE, get_engine
+from .layouts import Layout
 from .load import DEFAULT_MAX_FILE_MB, SUFFIXES, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
@@ -235,11 +236,11 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
 
 def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progress: bool = False,
                 max_file_mb: float = DEFAULT_MAX_FILE_MB, engine: str | None = None,
-                database: str | None = None) -> BuildReport:
+                database: str | None = None, layout: Layout | None = None) -> BuildReport:
     """Bring the index at `index_dir` in line with the files under `corpus_dir`, in `engine`
     (`indexer.engines`; None: the engine the index has, or the default for a new index; an index of
     another engine is rebuilt). A server engine writes to `database` (None: MINUTES_DATABASE_URL, or
-    the database the index names).
+    the database the index names). `layout` forces one layout on every file (None: each file's own).
 
     Raises FileNotFoundError (no corpus), IndexBusy (another run holds the index) or IndexWriteError
     (the index cannot be written; the previous index is left as it was, and so is the disk)."""
@@ -253,7 +254,8 @@ def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progre
         with builder_lock(index_dir):
             remove_leftovers(index_dir)  # of a run that was killed or failed
             engine = engine or (read_pointer(index_dir) or {}).get("engine") or DEFAULT_ENGINE
-            _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report, get_engine(engine, database))
+            _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report, get_engine(engine, database),
+                   layout)
     except OSError as error:
         raise IndexWriteError(f"{index_dir}: cannot write the index: {describe(error)}; "
                               "the index is unchanged") from error
@@ -269,7 +271,7 @@ def describe(error: OSError) -> str:
 
 
 def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max_file_mb: float,
-           report: BuildReport, engine: Engine) -> None:
+           report: BuildReport, engine: Engine, layout: Layout | None = None) -> None:
     generation = current_generation(index_dir)
     pointer = read_pointer(index_dir) or {}
     full = (rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
@@ -289,7 +291,8 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
             indexed = writer.indexed_sources()
         originals.start_from(indexed)
         try:
-            documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb, originals)
+            documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb, originals,
+                                                layout)
             first = next(documents, None)  # files are parsed while the engine indexes: one in memory at a time
             if full or first is not None or deletions:
                 writer.commit(chain([first] if first else [], documents), deletions, optimize=full,
@@ -324,7 +327,7 @@ def save_prepared_state(engine: Engine, generation: Path) -> None:
 
 
 def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: BuildReport,
-                 progress: bool, max_file_mb: float, originals: Originals
+                 progress: bool, max_file_mb: float, originals: Originals, layout: Layout | None = None
                  ) -> tuple[Iterator[tuple[str, list[dict]]], list[str]]:
     """The sources to delete, and the documents of new and changed files, made as they are read
     (the report is complete once they have all been read)."""
@@ -337,12 +340,12 @@ def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: 
         originals.forget(source)
     # Meetings that stay in the index: a file repeating one of them is refused.
     owners = {meeting_id: source for source, (_h, meeting_id) in indexed.items() if source in files}
-    return _read_changes(files, indexed, owners, report, progress, max_file_mb, originals), deletions
+    return _read_changes(files, indexed, owners, report, progress, max_file_mb, originals, layout), deletions
 
 
 def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], owners: dict[str, str],
                   report: BuildReport, progress: bool, max_file_mb: float,
-                  originals: Originals) -> Iterator[tuple[str, list[dict]]]:
+                  originals: Originals, layout: Layout | None = None) -> Iterator[tuple[str, list[dict]]]:
     for source, path in progress_bar(files.items(), progress):
         try:
             size = path.stat().st_size
@@ -361,13 +364,13 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
             originals.keep(source, digest, data)  # a copy an older index never made
             continue
         try:
-            meeting = load_meeting(path, source=source, data=data)
+            meeting = load_meeting(path, source=source, data=data, layout=layout)
         except ParseError as error:
             report.failed.append((source, str(error)))  # a changed file that fails keeps its old items
             continue
         owner = owners.get(meeting.id)
         if owner is not None and owner != source:
-            report.failed.append((source, f"repeats meeting {meeting.date.isoformat()} already indexed from {owner}"))
+            report.failed.append((source, f"repeats meeting {meeting.committee} {meeting.date.isoformat()} already indexed from {owner}"))
             continue
         owners[meeting.id] = source
         originals.keep(source, digest, data)

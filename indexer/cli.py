@@ -11,6 +11,7 @@ import click
 
 from .engines import DEFAULT_ENGINE, ENGINES
 from .facets import FACETS
+from .layouts import LAYOUTS, get_layout
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import DECISION_TYPES, Meeting, meeting_to_dict
 from .parse import ParseError
@@ -18,23 +19,31 @@ from .parse import ParseError
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """Parse, index, search and serve the Direktionen minutes."""
+    """Parse, index, search and serve municipal meeting minutes."""
 
 
 def fail(message: str) -> None:
     click.echo(f"minutes: {message}", err=True)
 
 
+def layout_option(command):
+    return click.option("--layout", "layout_name", type=click.Choice([layout.name for layout in LAYOUTS]), default=None,
+                        help="Read every file in this layout (default: the layout that fits each file; "
+                             "'minutes layouts' lists them).")(command)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of meetings (the documented contract).")
-def parse(files: tuple[Path, ...], as_json: bool) -> None:
+@layout_option
+def parse(files: tuple[Path, ...], as_json: bool, layout_name: str | None) -> None:
     """Parse minutes FILES and print what was found in them."""
     meetings: list[Meeting] = []
     failed = False
+    layout = get_layout(layout_name) if layout_name else None
     for path in files:
         try:
-            meeting = load_meeting(path)
+            meeting = load_meeting(path, layout=layout)
         except ParseError as error:
             fail(f"{path}: {error}")
             failed = True
@@ -55,8 +64,9 @@ def parse(files: tuple[Path, ...], as_json: bool) -> None:
 
 def summary(meeting: Meeting) -> str:
     lines = [
-        f"{meeting.committee} {meeting.date.isoformat()} kl. {meeting.start_time or '?'}"
-        f" — {meeting.location or 'ukendt mødested'} ({meeting.source})",
+        f"{meeting.municipality or 'Ukendt kommune'}, {meeting.committee} {meeting.date.isoformat()}"
+        f" kl. {meeting.start_time or '?'} — {meeting.location or 'ukendt mødested'} ({meeting.source};"
+        f" layout {meeting.layout})",
     ]
     if meeting.participants:
         lines.append("  Deltagere: " + ", ".join(
@@ -69,13 +79,22 @@ def summary(meeting: Meeting) -> str:
         if item.centres:
             extras.append("centre: " + ", ".join(item.centres))
         suffix = f" [{'; '.join(extras)}]" if extras else ""
-        lines.append(f"  {item.number:>2}. {item.title} ({item.case_number or 'intet sagsnr.'}) — {types}{suffix}")
+        lines.append(f"  {item.number:>2}. {item.title or '(uden titel)'} ({item.case_number or 'intet sagsnr.'})"
+                     f" — {types}{suffix}")
     return "\n".join(lines) + "\n"
 
 
 @main.command()
+def layouts() -> None:
+    """List the minutes layouts, in the order they are tried on a file."""
+    for layout in LAYOUTS:
+        fixed = f" [{layout.municipality}]" if layout.municipality else ""
+        click.echo(f"{layout.name}{fixed}\n  {layout.description}")
+
+
+@main.command()
 @click.option("--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(path_type=Path),
-              help="Folder of minutes files (*.txt, searched recursively).")
+              help="Folder of minutes files (*.txt, *.pdf, searched recursively).")
 @click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
               help="Index directory to create or update.")
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating what changed.")
@@ -89,14 +108,16 @@ def summary(meeting: Meeting) -> str:
               help="For --engine postgresql: the database, as postgresql://user@host:port/name (default: "
                    "$MINUTES_DATABASE_URL, or the one the index names). Recorded in the index without its "
                    "password, which comes from $PGPASSWORD or ~/.pgpass.")
+@layout_option
 def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float, engine: str | None,
-          database: str | None) -> None:
+          database: str | None, layout_name: str | None) -> None:
     """Make the index mirror the corpus folder (new, changed and removed files)."""
     from .build import IndexBusy, IndexWriteError, build_index
 
     try:
         report = build_index(corpus_dir, index_dir, rebuild=rebuild, progress=sys.stderr.isatty(),
-                             max_file_mb=max_file_mb, engine=engine, database=database)
+                             max_file_mb=max_file_mb, engine=engine, database=database,
+                             layout=get_layout(layout_name) if layout_name else None)
     except (IndexBusy, IndexWriteError, FileNotFoundError) as error:
         fail(str(error))
         sys.exit(1)

@@ -4,10 +4,13 @@ it starts on."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 from .model import Meeting
-from .parse import ITEM_RE, ParseError, normalise_text, parse_minutes
+from .layouts import LAYOUTS_BY_NAME, MUNICIPALITIES, Layout
+from .parse import ParseError, SourceHints, item_heads, normalise_text, parse_minutes, slug
 from .sources.pdf import is_pdf, page_text, read_pdf
 
 # The kinds of minutes file `minutes index` reads from a corpus folder.
@@ -32,25 +35,65 @@ def decode(data: bytes) -> str:
         raise ParseError(f"neither UTF-8 nor Windows-1252 text (byte {error.start})") from None
 
 
-def load_meeting(path: Path, source: str | None = None, data: bytes | None = None) -> Meeting:
-    """Read (unless its bytes are given) and parse one file, a PDF by its name or its first bytes.
-    Raises ParseError (bad content) or OSError (unreadable)."""
+MUNICIPALITY_SLUGS = {slug(name): name for name in MUNICIPALITIES}
+DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def path_hints(path: Path) -> SourceHints:
+    """What the path says: a folder or a name prefix that is a municipality's slug
+    (corpus/hoeje-taastrup/direktionen/…, hvidovre-oekonomiudvalget-2018-12-03.txt), and a date in the name."""
+    path = Path(path)
+    municipality = next((MUNICIPALITY_SLUGS[part] for part in path.parent.parts if part in MUNICIPALITY_SLUGS), None)
+    if municipality is None:
+        # The longest slug the name starts with (lyngby-taarbaek before a shorter one).
+        prefixes = [s for s in MUNICIPALITY_SLUGS if path.stem == s or path.stem.startswith(s + "-")]
+        municipality = MUNICIPALITY_SLUGS[max(prefixes, key=len)] if prefixes else None
+    found = DATE_IN_NAME.search(path.stem)
+    try:
+        day = date(*map(int, found.groups())) if found else None
+    except ValueError:
+        day = None
+    return SourceHints(municipality=municipality, committee=committee_from_path(path, municipality), date=day)
+
+
+def committee_from_path(path: Path, municipality: str | None) -> str | None:
+    """The committee a path names, for minutes whose text does not: the folder under a municipality's
+    (corpus/stevns/oekonomiudvalget/2018-10-22.txt), or the name between the municipality and the date
+    (stevns-oekonomiudvalget-2018-10-22.txt). Spelt back from the slug: oe → ø, aa → å, ae → æ."""
+    if municipality is None:
+        return None
+    prefix = slug(municipality)
+    if path.parent.parent.name == prefix:
+        name = path.parent.name
+    else:
+        name = DATE_IN_NAME.sub("", path.stem).removeprefix(prefix).strip("-")
+    if not name:
+        return None
+    spelt = name.replace("-", " ").replace("oe", "ø").replace("aa", "å").replace("ae", "æ")
+    return spelt[:1].upper() + spelt[1:]
+
+
+def load_meeting(path: Path, source: str | None = None, data: bytes | None = None,
+                 layout: Layout | None = None) -> Meeting:
+    """Read (unless its bytes are given) and parse one file, a PDF by its name or its first bytes, in the
+    given layout or the one that fits. Raises ParseError (bad content) or OSError (unreadable)."""
     if data is None:
         data = Path(path).read_bytes()
     source = source if source is not None else str(path)
+    hints = path_hints(Path(source))
     if Path(path).suffix.lower() == ".pdf" or is_pdf(data):
-        return load_pdf(data, source)
-    return parse_minutes(decode(data), source=source)
+        return load_pdf(data, source, layout, hints)
+    return parse_minutes(decode(data), source=source, layout=layout, hints=hints)
 
 
-def load_pdf(data: bytes, source: str) -> Meeting:
+def load_pdf(data: bytes, source: str, layout: Layout | None, hints: SourceHints) -> Meeting:
     pages = read_pdf(data)
     text = page_text(pages)
-    meeting = parse_minutes(text.text, source=source)
+    meeting = parse_minutes(text.text, source=source, layout=layout, hints=hints)
     # Each item's heading in the text tells the page it was printed on (the text is normalised
     # already: its offsets are the parser's).
-    starts = {int(head["number"]): head.start() for head in ITEM_RE.finditer(normalise_text(text.text))}
-    for item in meeting.items:
-        item.page = text.page_at(starts[item.number])
+    heads = item_heads(LAYOUTS_BY_NAME[meeting.layout], normalise_text(text.text))
+    for item, head in zip(meeting.items, heads):
+        item.page = text.page_at(head.line_start)
     meeting.pages = len(pages)
     return meeting

@@ -64,6 +64,8 @@ class AgendaItem:
     # item 3 is "Økonomifølgning" on the agenda, "Økonomiopfølgning" inside): searched as the title.
     other_titles: list[str] = field(default_factory=list)
     page: int | None = None  # the page of the source PDF the item starts on; None for a text file
+    # Lines saying who was absent or took no part (Afbud: …, X deltog ikke …), kept out of the decision.
+    attendance: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -79,11 +81,15 @@ class Meeting:
     # What a reader should know although the file parsed, e.g. that it looks cut off.
     warnings: list[str] = field(default_factory=list)
     pages: int | None = None  # of the source PDF; None for a text file
+    municipality: str | None = None  # as it writes its name; None when neither layout, path nor text says
+    layout: str = ""  # the name of the layout it was read with (indexer/layouts)
+    attendance: list[str] = field(default_factory=list)  # the meeting's own Fraværende:/Afbud: lines
 
 
 # Danish labels for decision type slugs; the order is the display order.
 DECISION_TYPES: dict[str, str] = {
     "godkendt": "Godkendt",
+    "anbefalet": "Anbefalet",
     "taget-til-efterretning": "Taget til efterretning",
     "droeftet": "Drøftet",
     "udskudt": "Udskudt",
@@ -98,11 +104,14 @@ def meeting_to_dict(meeting: Meeting) -> dict:
     """The documented JSON shape of a meeting (see README, "Parse JSON")."""
     return {
         "id": meeting.id,
+        "municipality": meeting.municipality,
         "committee": meeting.committee,
         "date": meeting.date.isoformat(),
         "start_time": meeting.start_time,
         "location": meeting.location,
         "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
+        "attendance": meeting.attendance,
+        "layout": meeting.layout,
         "source": meeting.source,
         "pages": meeting.pages,
         "items": [item_to_dict(item) for item in meeting.items],
@@ -127,6 +136,7 @@ def item_to_dict(item: AgendaItem) -> dict:
         },
         "centres": item.centres,
         "proposers": item.proposers,
+        "attendance": item.attendance,
         "attachments": item.attachments,
         "sections": [{"kind": s.kind, "heading": s.heading, "text": s.text} for s in item.sections],
     }

@@ -60,7 +60,7 @@ def test_edited_file_replaces_exactly_its_items(corpus, tmp_path) -> None:
     report = build_index(corpus, index)
     assert counts(report) == (0, 1, 4, 0, [], 44)
     search = SearchIndex(index)
-    assert [h.id for h in search.search(Query(filters={"decision": ["afvist"]})).hits] == ["direktionen-2016-11-30-6"]
+    assert [h.id for h in search.search(Query(filters={"decision": ["afvist"]})).hits] == ["hoeje-taastrup-direktionen-2016-11-30-6"]
     assert search.search(Query(text="KMD")).total == 3
     search.close()
 
@@ -82,8 +82,8 @@ def test_bad_and_duplicate_files_are_named_and_the_rest_indexed(corpus, tmp_path
     report = build_index(corpus, tmp_path / "index")
     assert report.failed == [
         ("direktionen/kopi-af-2018-11-05.txt",
-         "repeats meeting 2018-11-05 already indexed from direktionen/2018-11-05.txt"),
-        ("direktionen/notes.txt", "not minutes: no 'REFERAT <udvalg> d. DD-MM-YYYY' header"),
+         "repeats meeting Direktionen 2018-11-05 already indexed from direktionen/2018-11-05.txt"),
+        ("direktionen/notes.txt", "not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)"),
     ]
     assert report.items == 44
 

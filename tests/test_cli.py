@@ -23,14 +23,16 @@ def test_parse_json_follows_the_contract() -> None:
     result = run("parse", "--json", CORPUS / "direktionen" / "2018-11-05.txt")
     assert result.exit_code == 0
     [meeting] = json.loads(result.output)
-    assert sorted(meeting) == ["committee", "date", "id", "items", "location", "pages", "participants", "source",
-                               "start_time"]
+    assert sorted(meeting) == ["attendance", "committee", "date", "id", "items", "layout", "location", "municipality",
+                               "pages", "participants", "source", "start_time"]
+    assert (meeting["municipality"], meeting["committee"], meeting["layout"]) == (
+        "Høje-Taastrup", "Direktionen", "direktionen")
     assert (meeting["id"], meeting["date"], meeting["start_time"], meeting["participants"][-1]) == (
-        "direktionen-2018-11-05", "2018-11-05", "10:00", {"name": "Kathrine Seier Skastrup", "role": "sekretær"})
+        "hoeje-taastrup-direktionen-2018-11-05", "2018-11-05", "10:00", {"name": "Kathrine Seier Skastrup", "role": "sekretær"})
     item = meeting["items"][1]
-    assert sorted(item) == ["attachments", "case_number", "centres", "closed", "decision", "id", "number",
-                            "other_titles", "page", "proposers", "sections", "title"]
-    assert (item["id"], item["decision"]["types"]) == ("direktionen-2018-11-05-2", ["taget-til-efterretning", "udskudt"])
+    assert sorted(item) == ["attachments", "attendance", "case_number", "centres", "closed", "decision", "id",
+                            "number", "other_titles", "page", "proposers", "sections", "title"]
+    assert (item["id"], item["decision"]["types"]) == ("hoeje-taastrup-direktionen-2018-11-05-2", ["taget-til-efterretning", "udskudt"])
     assert sorted(item["sections"][0]) == ["heading", "kind", "text"]
 
 
@@ -51,10 +53,10 @@ def test_parse_bad_files_one_line_each_and_good_ones_still_parse(tmp_path) -> No
     assert result.stderr.splitlines() == [
         f"minutes: {tmp_path / 'empty.txt'}: empty document",
         f"minutes: {tmp_path / 'image.txt'}: binary file (contains NUL bytes), not a text document",
-        f"minutes: {tmp_path / 'letter.txt'}: not minutes: no 'REFERAT <udvalg> d. DD-MM-YYYY' header",
+        f"minutes: {tmp_path / 'letter.txt'}: not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)",
         f"minutes: {tmp_path / 'missing.txt'}: cannot read: No such file or directory",
     ]
-    assert [m["id"] for m in json.loads(result.stdout)] == ["direktionen-2014-08-26"]
+    assert [m["id"] for m in json.loads(result.stdout)] == ["hoeje-taastrup-direktionen-2014-08-26"]
 
 
 def test_index_prints_one_summary_line_and_fails_on_a_bad_file(tmp_path) -> None:
@@ -64,7 +66,7 @@ def test_index_prints_one_summary_line_and_fails_on_a_bad_file(tmp_path) -> None
     result = run("index", "--corpus", corpus, "--index", tmp_path / "index")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"minutes: {corpus / 'direktionen/junk.txt'}: not minutes: no 'REFERAT <udvalg> d. DD-MM-YYYY' header"]
+        f"minutes: {corpus / 'direktionen/junk.txt'}: not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)"]
     [summary] = result.stdout.splitlines()
     assert summary.startswith("index rebuilt: 5 new, 0 changed, 0 unchanged, 0 removed, 1 failed files; 44 items; ")
 
@@ -117,7 +119,7 @@ def test_search_finds_a_word_inside_compounds(index_dir) -> None:
     result = run("search", "--json", "--index", index_dir, "fravær")
     data = json.loads(result.output)
     assert (sorted(hit["id"] for hit in data["hits"]), data["suggestion"]) == (
-        ["direktionen-2015-12-07-5", "direktionen-2016-11-30-3"], None)
+        ["hoeje-taastrup-direktionen-2015-12-07-5", "hoeje-taastrup-direktionen-2016-11-30-3"], None)
 
 
 def test_search_with_filters(index_dir) -> None:

@@ -41,10 +41,10 @@ STOP_AT = ROOT / "tests" / "tools" / "stop_at.py"
 
 # revisionsberetning: 2014-08-26 #3, 2016-11-30 #1, 2018-11-05 #3 (its title). The new files are the
 # 2018-11-05 minutes (9 items) moved to other dates, so each adds its item 3 to the answer.
-AUDIT_ITEMS = {"direktionen-2014-08-26-3", "direktionen-2016-11-30-1", "direktionen-2018-11-05-3"}
+AUDIT_ITEMS = {"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2016-11-30-1", "hoeje-taastrup-direktionen-2018-11-05-3"}
 NEW_DAYS = [date(2001, 1, 1), date(2001, 1, 2)]
 OLD_ANSWERS = (44, AUDIT_ITEMS)
-NEW_ANSWERS = (44 + 9 * len(NEW_DAYS), AUDIT_ITEMS | {f"direktionen-{day.isoformat()}-3" for day in NEW_DAYS})
+NEW_ANSWERS = (44 + 9 * len(NEW_DAYS), AUDIT_ITEMS | {f"hoeje-taastrup-direktionen-{day.isoformat()}-3" for day in NEW_DAYS})
 
 
 def add_new_minutes(corpus: Path, days=NEW_DAYS) -> None:

@@ -32,7 +32,7 @@ def test_the_engine_is_chosen_once_and_recorded_in_the_index(tmp_path) -> None:
     assert again.output.startswith("index updated: 0 new, 0 changed, 5 unchanged")  # kept, not rebuilt
     found = runner.invoke(main, ["search", "--index", str(index), "--json", "KMD"])
     assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == [
-        "direktionen-2014-08-26-3", "direktionen-2015-12-07-5", "direktionen-2017-12-04-6"]
+        "hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2015-12-07-5", "hoeje-taastrup-direktionen-2017-12-04-6"]
     switched = runner.invoke(main, ["index", "--corpus", str(ROOT / "corpus"), "--index", str(index), "--engine", "whoosh"])
     assert (switched.output.startswith("index rebuilt: 5 new"), engine_of(index)) == (True, "whoosh")
 

@@ -158,7 +158,7 @@ def test_closed_item_is_flagged_with_its_case_number() -> None:
     meeting = parse_minutes(MINIMAL.format(body="") + "Punkt 2: Lukket\n\n21/200\n", "t.txt")
     closed = meeting.items[1]
     assert (closed.id, closed.closed, closed.case_number, closed.decision.types) == (
-        "direktionen-2021-03-02-2", True, "21/200", ["lukket"])
+        "hoeje-taastrup-direktionen-2021-03-02-2", True, "21/200", ["lukket"])
 
 
 def test_inline_html_becomes_plain_text() -> None:
@@ -182,7 +182,7 @@ def test_centre_aliases_normalise_to_codes(text: str, expected: list[str]) -> No
 def test_header_fields() -> None:
     meeting = parse_minutes(MINIMAL.format(body="") + "\nMødedeltagere A B, C D (sekretær)\n", "x.txt")
     assert (meeting.id, meeting.committee, meeting.date, meeting.start_time, meeting.location) == (
-        "direktionen-2021-03-02", "Direktionen", date(2021, 3, 2), "09:30", "Rådhuset")
+        "hoeje-taastrup-direktionen-2021-03-02", "Direktionen", date(2021, 3, 2), "09:30", "Rådhuset")
 
 
 @pytest.mark.parametrize("data, text", [
@@ -201,7 +201,7 @@ def test_crlf_minutes_parse_like_lf() -> None:
 
 @pytest.mark.parametrize("text, reason", [
     ("", "empty document"),
-    ("Hej med dig\n", "not minutes: no 'REFERAT <udvalg> d. DD-MM-YYYY' header"),
+    ("Hej med dig\n", "not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)"),
     ("REFERAT Direktionen d. 01-02-2020\n\nIngen punkter\n", "not minutes: no agenda items ('Punkt N: ...')"),
     ("REFERAT Direktionen d. 01-02-2020\n\nPunkt 1: A\n\n20/1\n\nPunkt 1: B\n\n20/2\n",
      "agenda item number 1 appears more than once"),

@@ -234,7 +234,7 @@ def test_index_reads_text_and_pdf_names_bad_pdfs_and_keeps_the_rest(tmp_path) ->
         f"minutes: {corpus.parent / 'direktionen' / name}: {reason}" for name, (_make, reason) in BAD_PDFS.items())
     found = CliRunner().invoke(main, ["search", "--index", str(tmp_path / "index"), "--json", "KMD"])
     assert sorted(hit["id"] for hit in json.loads(found.output)["hits"]) == [  # from a .txt, a .txt and a .pdf
-        "direktionen-2014-08-26-3", "direktionen-2015-12-07-5", "direktionen-2017-12-04-6"]
+        "hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2015-12-07-5", "hoeje-taastrup-direktionen-2017-12-04-6"]
 
 
 def test_parse_reads_a_pdf(tmp_path) -> None:

@@ -146,8 +146,8 @@ def test_an_index_of_the_first_format_is_migrated_and_rebuilt(database, tmp_path
     # Ranked again (an unranked index lists by key: 2014-08-26-3, 2016-11-30-1, 2018-11-05-3): the two
     # items whose titles hold the word come before the one that has it only in its text.
     hits = [hit.id for hit in SearchIndex(index).search(Query(text="revisionsberetning")).hits]
-    assert (set(hits[:2]), hits[2:]) == ({"direktionen-2014-08-26-3", "direktionen-2018-11-05-3"},
-                                         ["direktionen-2016-11-30-1"])
+    assert (set(hits[:2]), hits[2:]) == ({"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2018-11-05-3"},
+                                         ["hoeje-taastrup-direktionen-2016-11-30-1"])
 
 
 def test_the_word_counts_follow_every_update(database, tmp_path) -> None:

@@ -14,7 +14,7 @@ from indexer.query import Query, query_from_params, results_to_dict
 from indexer.search import SearchIndex
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "direktionen"
-AUDIT_REPORT_ITEMS = {"direktionen-2014-08-26-3", "direktionen-2016-11-30-1", "direktionen-2018-11-05-3"}
+AUDIT_REPORT_ITEMS = {"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2016-11-30-1", "hoeje-taastrup-direktionen-2018-11-05-3"}
 
 
 def ids(searcher: SearchIndex, text: str = "", **filters) -> set[str]:
@@ -29,12 +29,12 @@ def test_search_finds_every_audit_report_item_in_every_inflection(searcher, word
 
 
 def test_search_finds_every_item_involving_kmd(searcher) -> None:
-    assert ids(searcher, "KMD") == {"direktionen-2014-08-26-3", "direktionen-2015-12-07-5",
-                                    "direktionen-2017-12-04-6"}
+    assert ids(searcher, "KMD") == {"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2015-12-07-5",
+                                    "hoeje-taastrup-direktionen-2017-12-04-6"}
 
 
 def test_bare_case_number_and_case_filter_list_the_case(searcher) -> None:
-    expected = {f"direktionen-2015-12-07-{n}" for n in (1, 2, 3, 8)}
+    expected = {f"hoeje-taastrup-direktionen-2015-12-07-{n}" for n in (1, 2, 3, 8)}
     assert ids(searcher, "14/32918") == expected
     assert ids(searcher, filters={"case": ["14/32918"]}) == expected
 
@@ -42,7 +42,7 @@ def test_bare_case_number_and_case_filter_list_the_case(searcher) -> None:
 def test_browse_is_newest_first_and_counts_items_per_year(searcher) -> None:
     results = searcher.search(Query())
     assert results.total == 44
-    assert [h.id for h in results.hits[:2]] == ["direktionen-2018-11-05-1", "direktionen-2018-11-05-2"]
+    assert [h.id for h in results.hits[:2]] == ["hoeje-taastrup-direktionen-2018-11-05-1", "hoeje-taastrup-direktionen-2018-11-05-2"]
     assert [(v.value, v.count) for v in results.facets["year"]] == [
         ("2018", 9), ("2017", 10), ("2016", 10), ("2015", 8), ("2014", 7)]
 
@@ -56,7 +56,7 @@ def test_decision_facet_counts_match_the_parser_labels(searcher) -> None:
 
 def test_year_and_decision_filters_combine(searcher) -> None:
     assert ids(searcher, filters={"year": ["2018"], "decision": ["godkendt"]}) == {
-        f"direktionen-2018-11-05-{n}" for n in (3, 6, 7, 8, 9)}
+        f"hoeje-taastrup-direktionen-2018-11-05-{n}" for n in (3, 6, 7, 8, 9)}
 
 
 def test_values_within_a_facet_are_ored(searcher) -> None:
@@ -91,21 +91,21 @@ def test_search_folds_danish_letters(searcher, typed, danish) -> None:
 def test_folded_query_finds_the_titles(searcher) -> None:
     # 2015-12-07 #3 is "Økonomifølgning" on the agenda and "Økonomiopfølgning" as printed inside.
     assert ids(searcher, "oekonomiopfoelgning") == {
-        "direktionen-2014-08-26-1", "direktionen-2015-12-07-1", "direktionen-2015-12-07-3",
-        "direktionen-2016-11-30-1", "direktionen-2018-11-05-2"}
+        "hoeje-taastrup-direktionen-2014-08-26-1", "hoeje-taastrup-direktionen-2015-12-07-1", "hoeje-taastrup-direktionen-2015-12-07-3",
+        "hoeje-taastrup-direktionen-2016-11-30-1", "hoeje-taastrup-direktionen-2018-11-05-2"}
 
 
 def test_hyphenated_compounds_are_found_by_their_parts_and_whole(searcher) -> None:
-    promille = {"direktionen-2015-12-07-1", "direktionen-2015-12-07-4", "direktionen-2015-12-07-5",
-                "direktionen-2016-11-30-4", "direktionen-2017-12-04-3"}
+    promille = {"hoeje-taastrup-direktionen-2015-12-07-1", "hoeje-taastrup-direktionen-2015-12-07-4", "hoeje-taastrup-direktionen-2015-12-07-5",
+                "hoeje-taastrup-direktionen-2016-11-30-4", "hoeje-taastrup-direktionen-2017-12-04-3"}
     assert ids(searcher, "promillepuljen") == promille
     assert ids(searcher, "IT-promillepuljen") == promille
-    assert ids(searcher, "hr-strategi") == {"direktionen-2018-11-05-7"}
+    assert ids(searcher, "hr-strategi") == {"hoeje-taastrup-direktionen-2018-11-05-7"}
 
 
 # fravær stands on its own nowhere in the corpus: only in sygefravær(sgange) (2016-11-30 #3, ten times)
 # and Fraværspolitikker (2015-12-07 #5, an attachment line of the IT-promillepulje list).
-ABSENCE_ITEMS = {"direktionen-2015-12-07-5", "direktionen-2016-11-30-3"}
+ABSENCE_ITEMS = {"hoeje-taastrup-direktionen-2015-12-07-5", "hoeje-taastrup-direktionen-2016-11-30-3"}
 
 
 def test_a_word_finds_the_compounds_it_is_part_of(searcher) -> None:
@@ -116,28 +116,28 @@ def test_a_word_finds_the_compounds_it_is_part_of(searcher) -> None:
 
 def test_a_quoted_word_is_the_word_on_its_own(searcher) -> None:
     assert ids(searcher, '"fravær"') == set()
-    assert ids(searcher, '"beretningen"') == {"direktionen-2018-11-05-3"}  # "… og beretningen …", line 101
+    assert ids(searcher, '"beretningen"') == {"hoeje-taastrup-direktionen-2018-11-05-3"}  # "… og beretningen …", line 101
 
 
 def test_a_compound_finds_only_itself_not_its_parts(searcher) -> None:
     # sygefravær is asked for whole: items with only syg- or fravær elsewhere do not match.
-    assert ids(searcher, "sygefravær") == {"direktionen-2016-11-30-3"}
+    assert ids(searcher, "sygefravær") == {"hoeje-taastrup-direktionen-2016-11-30-3"}
     assert ids(searcher, "titel:fravær") == set()  # no title holds it
 
 
 def test_excluding_a_word_excludes_the_compounds_holding_it(searcher) -> None:
     assert ids(searcher, "promillepulje -fravær") == {
-        "direktionen-2015-12-07-1", "direktionen-2015-12-07-4", "direktionen-2016-11-30-4", "direktionen-2017-12-04-3"}
+        "hoeje-taastrup-direktionen-2015-12-07-1", "hoeje-taastrup-direktionen-2015-12-07-4", "hoeje-taastrup-direktionen-2016-11-30-4", "hoeje-taastrup-direktionen-2017-12-04-3"}
 
 
 def test_the_word_on_its_own_ranks_above_compounds_holding_it(searcher) -> None:
     hits = [hit.id for hit in searcher.search(Query(text="beretning", page_size=10)).hits]
     # Only 2018-11-05 #3 has "beretningen" on its own; 2014-08-26 #3 and 2016-11-30 #1 only revisionsberetninger.
-    assert (hits[0], set(hits[1:])) == ("direktionen-2018-11-05-3", AUDIT_REPORT_ITEMS - {"direktionen-2018-11-05-3"})
+    assert (hits[0], set(hits[1:])) == ("hoeje-taastrup-direktionen-2018-11-05-3", AUDIT_REPORT_ITEMS - {"hoeje-taastrup-direktionen-2018-11-05-3"})
 
 
 def test_the_snippet_and_the_item_page_mark_the_compound_that_holds_the_word(searcher) -> None:
-    [hit] = [hit for hit in searcher.search(Query(text="fravær")).hits if hit.id == "direktionen-2016-11-30-3"]
+    [hit] = [hit for hit in searcher.search(Query(text="fravær")).hits if hit.id == "hoeje-taastrup-direktionen-2016-11-30-3"]
     marked = {word.lower() for word in re.findall(r"<mark>(.*?)</mark>", hit.snippet)}
     assert marked and marked <= {"sygefravær", "sygefraværsgange"}
     item = searcher.item("2016-11-30", 3, text="fravær")
@@ -153,18 +153,18 @@ def test_no_suggestion_for_a_word_the_archive_holds_only_in_compounds(searcher) 
 
 
 def test_phrase_requires_adjacent_words(searcher) -> None:
-    assert ids(searcher, '"revisionsberetning 2017"') == {"direktionen-2018-11-05-3"}
+    assert ids(searcher, '"revisionsberetning 2017"') == {"hoeje-taastrup-direktionen-2018-11-05-3"}
     # Stop words count inside a phrase: "status på" and "status for" are different phrases.
     assert ids(searcher, '"status på revisionsberetninger"') == AUDIT_REPORT_ITEMS
-    assert ids(searcher, '"status for revisionsberetning"') == {"direktionen-2018-11-05-3"}
-    assert ids(searcher, '"status på revisionsberetninger" -bac') == {"direktionen-2014-08-26-3",
-                                                                       "direktionen-2016-11-30-1"}
+    assert ids(searcher, '"status for revisionsberetning"') == {"hoeje-taastrup-direktionen-2018-11-05-3"}
+    assert ids(searcher, '"status på revisionsberetninger" -bac') == {"hoeje-taastrup-direktionen-2014-08-26-3",
+                                                                       "hoeje-taastrup-direktionen-2016-11-30-1"}
 
 
 def test_a_phrase_never_spans_two_fields(searcher) -> None:
     # 2018-11-05 item 3: the title ends "… på BAC's område", the decision begins "Godkendt, idet …";
     # nowhere in the minutes do the two words stand side by side.
-    assert "direktionen-2018-11-05-3" in ids(searcher, "område godkendt")
+    assert "hoeje-taastrup-direktionen-2018-11-05-3" in ids(searcher, "område godkendt")
     assert ids(searcher, '"område godkendt"') == set()
 
 
@@ -174,22 +174,22 @@ def test_prefix_query(searcher) -> None:
 
 @pytest.mark.parametrize("text", ["KMD -drift", "KMD NOT drift", "KMD IKKE drift"])
 def test_exclusion(searcher, text) -> None:
-    assert ids(searcher, text) == {"direktionen-2014-08-26-3"}
+    assert ids(searcher, text) == {"hoeje-taastrup-direktionen-2014-08-26-3"}
 
 
 # KMD items: 2014-08-26 #3, 2015-12-07 #5, 2017-12-04 #6. "drift" (any form) is in 2015-12-07 #5 ("Drift af
 # web-streaming", "driften") and 2017-12-04 #6 ("ustabil drift"), not in 2014-08-26 #3; "UTA" is in none of them.
-KMD_ITEMS = {"direktionen-2014-08-26-3", "direktionen-2015-12-07-5", "direktionen-2017-12-04-6"}
+KMD_ITEMS = {"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2015-12-07-5", "hoeje-taastrup-direktionen-2017-12-04-6"}
 
 
 @pytest.mark.parametrize("text, expected", [
     ("kmd (uta -drift)", set()),
-    ("kmd (drift -uta)", {"direktionen-2015-12-07-5", "direktionen-2017-12-04-6"}),
-    ("kmd (-drift)", {"direktionen-2014-08-26-3"}),
+    ("kmd (drift -uta)", {"hoeje-taastrup-direktionen-2015-12-07-5", "hoeje-taastrup-direktionen-2017-12-04-6"}),
+    ("kmd (-drift)", {"hoeje-taastrup-direktionen-2014-08-26-3"}),
     # The only title with KMD, "Driftssituationen med KMD", holds drift as a compound part: excluded too.
     ("titel:(kmd -drift)", set()),
-    ("titel:(kmd -budget)", {"direktionen-2017-12-04-6"}),
-    ("kmd (+drift)", {"direktionen-2015-12-07-5", "direktionen-2017-12-04-6"}),
+    ("titel:(kmd -budget)", {"hoeje-taastrup-direktionen-2017-12-04-6"}),
+    ("kmd (+drift)", {"hoeje-taastrup-direktionen-2015-12-07-5", "hoeje-taastrup-direktionen-2017-12-04-6"}),
 ])
 def test_plus_and_minus_work_inside_brackets(searcher, text, expected) -> None:
     results = searcher.search(Query(text=text, page_size=100))
@@ -216,19 +216,19 @@ def test_only_excluded_words_find_everything_else(searcher, text) -> None:
 
 @pytest.mark.parametrize("operator", ["OR", "ELLER"])
 def test_or_query(searcher, operator) -> None:
-    assert ids(searcher, f"KMD {operator} hr-strategi") == ids(searcher, "KMD") | {"direktionen-2018-11-05-7"}
+    assert ids(searcher, f"KMD {operator} hr-strategi") == ids(searcher, "KMD") | {"hoeje-taastrup-direktionen-2018-11-05-7"}
 
 
 def test_danish_and_operator(searcher) -> None:
-    assert ids(searcher, "KMD OG drift") == ids(searcher, "KMD drift") == {"direktionen-2015-12-07-5",
-                                                                         "direktionen-2017-12-04-6"}
+    assert ids(searcher, "KMD OG drift") == ids(searcher, "KMD drift") == {"hoeje-taastrup-direktionen-2015-12-07-5",
+                                                                         "hoeje-taastrup-direktionen-2017-12-04-6"}
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("titel:KMD", {"direktionen-2017-12-04-6"}),
-    ("sag:16/4232", {"direktionen-2017-12-04-6"}),
-    ("beslutning:udskudt", {"direktionen-2016-11-30-6", "direktionen-2017-12-04-9", "direktionen-2018-11-05-2"}),
-    ("bilag:delberetning", {"direktionen-2018-11-05-3"}),
+    ("titel:KMD", {"hoeje-taastrup-direktionen-2017-12-04-6"}),
+    ("sag:16/4232", {"hoeje-taastrup-direktionen-2017-12-04-6"}),
+    ("beslutning:udskudt", {"hoeje-taastrup-direktionen-2016-11-30-6", "hoeje-taastrup-direktionen-2017-12-04-9", "hoeje-taastrup-direktionen-2018-11-05-2"}),
+    ("bilag:delberetning", {"hoeje-taastrup-direktionen-2018-11-05-3"}),
 ])
 def test_field_queries(searcher, text, expected) -> None:
     assert ids(searcher, text) == expected
@@ -278,7 +278,7 @@ def test_suggestion_for_a_misspelling(searcher) -> None:
 
 def test_snippet_marks_the_matched_form_in_the_best_section(searcher) -> None:
     results = searcher.search(Query(text="revisionsberetning", page_size=10))
-    hit = next(h for h in results.hits if h.id == "direktionen-2016-11-30-1")
+    hit = next(h for h in results.hits if h.id == "hoeje-taastrup-direktionen-2016-11-30-1")
     assert (hit.section, hit.snippet) == (
         "baggrund", "Status på <mark>revisionsberetninger</mark> · Vedlagt bilag. · Status på ledelseskontrol "
                     "· Vedlagt styringsark.")
@@ -287,7 +287,7 @@ def test_snippet_marks_the_matched_form_in_the_best_section(searcher) -> None:
 
 def test_snippet_escapes_corpus_text(searcher) -> None:
     results = searcher.search(Query(text="Incorp fripladsberegning"))
-    assert [h.id for h in results.hits] == ["direktionen-2015-12-07-5"]
+    assert [h.id for h in results.hits] == ["hoeje-taastrup-direktionen-2015-12-07-5"]
     assert "<i>" not in results.hits[0].snippet
 
 
@@ -306,26 +306,26 @@ def test_case_history_is_oldest_first(searcher) -> None:
 
 def test_sort_oldest(searcher) -> None:
     results = searcher.search(Query(text="KMD", sort="oldest"))
-    assert [h.id for h in results.hits] == ["direktionen-2014-08-26-3", "direktionen-2015-12-07-5",
-                                            "direktionen-2017-12-04-6"]
+    assert [h.id for h in results.hits] == ["hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2015-12-07-5",
+                                            "hoeje-taastrup-direktionen-2017-12-04-6"]
 
 
 def test_date_sorts_keep_agenda_order_within_a_meeting_and_mark_the_matches(searcher) -> None:
     newest = searcher.search(Query(text="KMD", sort="newest"))
-    assert [h.id for h in newest.hits] == ["direktionen-2017-12-04-6", "direktionen-2015-12-07-5",
-                                           "direktionen-2014-08-26-3"]
+    assert [h.id for h in newest.hits] == ["hoeje-taastrup-direktionen-2017-12-04-6", "hoeje-taastrup-direktionen-2015-12-07-5",
+                                           "hoeje-taastrup-direktionen-2014-08-26-3"]
     assert all("<mark>KMD</mark>" in hit.snippet for hit in newest.hits)
     # 2018-11-05 has items 1-9; the oldest-first list ends with them in agenda order.
     oldest = searcher.search(Query(sort="oldest", page=5, page_size=10))
-    assert [h.id for h in oldest.hits] == [f"direktionen-2018-11-05-{n}" for n in range(6, 10)]
+    assert [h.id for h in oldest.hits] == [f"hoeje-taastrup-direktionen-2018-11-05-{n}" for n in range(6, 10)]
     filtered = searcher.search(Query(filters={"year": ["2018"], "decision": ["godkendt"]}, sort="oldest", page=2,
                                          page_size=2))
-    assert [h.id for h in filtered.hits] == ["direktionen-2018-11-05-7", "direktionen-2018-11-05-8"]
+    assert [h.id for h in filtered.hits] == ["hoeje-taastrup-direktionen-2018-11-05-7", "hoeje-taastrup-direktionen-2018-11-05-8"]
 
 
 def test_pagination(searcher) -> None:
     second = searcher.search(Query(page=2, page_size=10))
-    assert (second.total, second.pages, [h.id for h in second.hits][:1]) == (44, 5, ["direktionen-2017-12-04-2"])
+    assert (second.total, second.pages, [h.id for h in second.hits][:1]) == (44, 5, ["hoeje-taastrup-direktionen-2017-12-04-2"])
     beyond = searcher.search(Query(page=9, page_size=10))
     assert (beyond.total, beyond.hits) == (44, [])
 
@@ -358,8 +358,8 @@ def test_unknown_item_numbers_are_none(searcher, number) -> None:
 def test_title_matches_rank_above_text_matches(searcher) -> None:
     # Two of the three audit-report items carry the word in their title; the third only in Baggrund.
     hits = [h.id for h in searcher.search(Query(text="revisionsberetning")).hits]
-    assert set(hits[:2]) == {"direktionen-2014-08-26-3", "direktionen-2018-11-05-3"}
-    assert hits[2] == "direktionen-2016-11-30-1"
+    assert set(hits[:2]) == {"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2018-11-05-3"}
+    assert hits[2] == "hoeje-taastrup-direktionen-2016-11-30-1"
 
 
 TITLE_PART_AND_TEXT_WORD = """REFERAT Direktionen d. 01-02-2021
@@ -406,4 +406,4 @@ def test_a_word_in_the_text_ranks_above_the_word_as_a_part_in_the_title(tmp_path
         index.close()
     # Item 1 holds revisionsberetning(en) in its title and three times in its text; item 2 holds
     # beretningen once, on its own, in a longer text: the word itself ranks first.
-    assert hits == ["direktionen-2021-02-01-2", "direktionen-2021-02-01-1"]
+    assert hits == ["hoeje-taastrup-direktionen-2021-02-01-2", "hoeje-taastrup-direktionen-2021-02-01-1"]

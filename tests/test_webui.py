@@ -225,7 +225,7 @@ def test_a_word_finds_the_compounds_holding_it_on_the_page_and_in_the_api(client
     assert "<mark>Fraværspolitikker</mark>" in body  # the compound is marked, not a piece of it
     assert "Mente du" not in body
     data = client.get("/api/search", query_string={"q": "fravær"}).get_json()
-    assert sorted(hit["id"] for hit in data["hits"]) == ["direktionen-2015-12-07-5", "direktionen-2016-11-30-3"]
+    assert sorted(hit["id"] for hit in data["hits"]) == ["hoeje-taastrup-direktionen-2015-12-07-5", "hoeje-taastrup-direktionen-2016-11-30-3"]
     assert data["suggestion"] is None
     item = page(client, "/moeder/2016-11-30/punkt/3?q=frav%C3%A6r")
     assert item.count("<mark>Sygefravær</mark>") + item.count("<mark>sygefravær</mark>") == 9
@@ -236,7 +236,7 @@ def test_the_original_document_is_linked_from_the_item_meeting_api_and_served_fr
 
     source = ROOT / "corpus" / "direktionen" / "2018-11-05.txt"
     name = hashlib.sha256(source.read_bytes()).hexdigest() + ".txt"
-    data = client.get("/api/items/direktionen-2018-11-05-3").get_json()
+    data = client.get("/api/items/hoeje-taastrup-direktionen-2018-11-05-3").get_json()
     url = f"http://localhost/originaler/{name}"
     assert (data["original_url"], data["meeting"]["original_url"], data["page"]) == (url, url, None)
     assert data["meeting"]["original"] == {"file": name, "format": "txt", "pages": None}
@@ -523,9 +523,9 @@ def test_unknown_pages_are_a_danish_404_with_a_search_box(client, url) -> None:
 
 
 @pytest.mark.parametrize("url", [
-    "/api/items/direktionen-2018-11-05-99", "/api/items/garbage", "/api/items/direktionen-2018-13-45-1",
+    "/api/items/hoeje-taastrup-direktionen-2018-11-05-99", "/api/items/garbage", "/api/items/hoeje-taastrup-direktionen-2018-13-45-1",
     "/api/items/udvalg-2018-11-05-3", "/api/meetings/2099-01-01", "/api/meetings/2018-13-45",
-    "/api/items/direktionen-2018-11-05-9999",
+    "/api/items/hoeje-taastrup-direktionen-2018-11-05-9999",
     "/api/cases/99/1", "/api/cases/14/x", "/api/nope",
 ])
 def test_unknown_api_resources_are_404_json(client, url) -> None:
@@ -721,11 +721,11 @@ def test_api_search_csv_opens_in_danish_excel_with_every_hit(client) -> None:
     # A BOM and ';' (Danish Excel's list separator), Danish headers.
     assert text.startswith("\ufeffPunkt;Mødedato;Punktnummer;Titel;Sagsnummer;Beslutning;Beslutningstekst;Centre;Adresse\r\n")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert {row["Punkt"] for row in rows} == {"direktionen-2014-08-26-3", "direktionen-2016-11-30-1",
-                                              "direktionen-2018-11-05-3"}
-    [row] = [row for row in rows if row["Punkt"] == "direktionen-2014-08-26-3"]
+    assert {row["Punkt"] for row in rows} == {"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2016-11-30-1",
+                                              "hoeje-taastrup-direktionen-2018-11-05-3"}
+    [row] = [row for row in rows if row["Punkt"] == "hoeje-taastrup-direktionen-2014-08-26-3"]
     # 2014-08-26.txt line 171: the decision as written (tests/golden/NOTES.md quotes it), its label, the centres.
-    assert row == {"Punkt": "direktionen-2014-08-26-3", "Mødedato": "2014-08-26", "Punktnummer": "3",
+    assert row == {"Punkt": "hoeje-taastrup-direktionen-2014-08-26-3", "Mødedato": "2014-08-26", "Punktnummer": "3",
                    "Titel": "Status på revisionsberetninger", "Sagsnummer": "14/17334",
                    "Beslutning": "Taget til efterretning",
                    "Beslutningstekst": row["Beslutningstekst"], "Centre": "SOUC, BSC",
@@ -733,7 +733,7 @@ def test_api_search_csv_opens_in_danish_excel_with_every_hit(client) -> None:
     assert row["Beslutningstekst"].startswith("Direktionen tog sagen til efterretning og konstaterede med tilfredshed")
     everything = list(csv.DictReader(io.StringIO(client.get("/api/search?format=csv").get_data(as_text=True)[1:]),
                                      delimiter=";"))
-    assert (len(everything), everything[0]["Punkt"]) == (44, "direktionen-2018-11-05-1")
+    assert (len(everything), everything[0]["Punkt"]) == (44, "hoeje-taastrup-direktionen-2018-11-05-1")
 
 
 def test_api_search_csv_with_commas_for_other_tools(client) -> None:
@@ -745,11 +745,11 @@ def test_api_search_csv_with_commas_for_other_tools(client) -> None:
 
 
 def test_api_item_meeting_and_case(client) -> None:
-    item = client.get("/api/items/direktionen-2018-11-05-3").get_json()
-    assert item["id"] == "direktionen-2018-11-05-3" and item["title"] == "Status for revisionsberetning 2017 på BAC's område"
+    item = client.get("/api/items/hoeje-taastrup-direktionen-2018-11-05-3").get_json()
+    assert item["id"] == "hoeje-taastrup-direktionen-2018-11-05-3" and item["title"] == "Status for revisionsberetning 2017 på BAC's område"
     assert item["case_number"] == "18/18580" and item["decision"]["types"] == ["godkendt"]
     assert item["meeting"]["date"] == "2018-11-05" and item["meeting"]["location"] == "Mødelokale B105"
-    marked = client.get("/api/items/direktionen-2018-11-05-3?q=revisionsberetning").get_json()
+    marked = client.get("/api/items/hoeje-taastrup-direktionen-2018-11-05-3?q=revisionsberetning").get_json()
     assert "<mark>revisionsberetning</mark>" in marked["title_html"]
 
     meeting = client.get("/api/meetings/2018-11-05").get_json()
@@ -759,7 +759,7 @@ def test_api_item_meeting_and_case(client) -> None:
 
     case = client.get("/api/cases/14/32918").get_json()
     assert case["case_number"] == "14/32918"
-    assert [i["id"] for i in case["items"]] == [f"direktionen-2015-12-07-{n}" for n in (1, 2, 3, 8)]
+    assert [i["id"] for i in case["items"]] == [f"hoeje-taastrup-direktionen-2015-12-07-{n}" for n in (1, 2, 3, 8)]
 
 
 def test_atom_feed_of_a_search_newest_first(client) -> None:

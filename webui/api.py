@@ -28,7 +28,7 @@ CSV_SEPARATORS = (";", ",")
 FEED_SIZE = 20
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# "<committee slug>-<YYYY-MM-DD>-<number>", e.g. direktionen-2018-11-05-3; the record's own id must match too.
+# "<committee slug>-<YYYY-MM-DD>-<number>", e.g. hoeje-taastrup-direktionen-2018-11-05-3; the record's own id must match too.
 ITEM_ID = re.compile(r"^(?P<committee>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<number>\d{1,4})$")
 
 

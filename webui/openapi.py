@@ -122,7 +122,7 @@ SCHEMAS = {
         "required": ["id", "title", "meeting_date", "number", "case_number", "decision_types", "centres", "url",
                      "section", "snippet"],
         "properties": {
-            "id": _string("Punktets id, fx direktionen-2018-11-05-3."),
+            "id": _string("Punktets id, fx hoeje-taastrup-direktionen-2018-11-05-3."),
             "title": _string("Punktets titel."),
             "meeting_date": _string("Mødedato.", format="date"),
             "number": {"type": "integer", "minimum": 1},
@@ -163,7 +163,7 @@ SCHEMAS = {
         "type": "object",
         "required": ["id", "committee", "date", "start_time", "location", "participants", "source", "item_count"],
         "properties": {
-            "id": _string("Mødets id, fx direktionen-2018-11-05."),
+            "id": _string("Mødets id, fx hoeje-taastrup-direktionen-2018-11-05."),
             "committee": {"type": "string"},
             "date": {"type": "string", "format": "date"},
             "start_time": _nullable(_string("HH:MM")),
@@ -286,7 +286,7 @@ DOCUMENT = {
             "summary": "Ét punkt",
             "operationId": "item",
             "parameters": [
-                {"name": "id", "in": "path", "required": True, "description": "Fx direktionen-2018-11-05-3.",
+                {"name": "id", "in": "path", "required": True, "description": "Fx hoeje-taastrup-direktionen-2018-11-05-3.",
                  "schema": {"type": "string", "pattern": r"^[a-zæøå0-9-]+-\d{4}-\d{2}-\d{2}-\d+$"}},
                 {"name": "q", "in": "query", "required": False,
                  "description": "Søgetekst, hvis ord markeres i title_html og sections[].html.",

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 JUDGMENTS = Path(__file__).with_name("judgments.toml")  # the set the analysis was tuned on
 HELD_OUT = Path(__file__).with_name("heldout.toml")  # judged after tuning, never tuned on
 CUTOFF = 10  # nDCG@10: the first page of hits
-COMMITTEE = "direktionen-"  # judgments name items by meeting date and number; hits by committee too
+COMMITTEE = "hoeje-taastrup-direktionen-"  # judgments name items by meeting date and number; hits by committee too
 
 
 @dataclass(frozen=True, slots=True)

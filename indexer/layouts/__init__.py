@@ -1,0 +1,158 @@
+"""Minutes layouts as data: one TOML file per layout family in this folder, over `base.toml`.
+
+A layout says how one family of minutes prints its header (committee, date, time, place), where an
+agenda item starts, how the case number, the sections and the decision are headed, and which lines are
+page furniture or attendance. The parser (`indexer.parse`) runs the same rules with any layout, so
+adding a municipality's layout is adding a file here. Pure: the files are read once, at import.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+MONTHS = {
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
+    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    name: str  # the file's stem; `--layout NAME`
+    description: str
+    priority: int  # detection tries layouts from the lowest up
+    municipality: str | None  # fixed for a municipality's own layout; else from the path or the text
+    centres: bool  # Høje-Taastrup's centres and proposers apply
+    signature: tuple[re.Pattern[str], ...]  # all must be found for detection to try the layout
+    committee: tuple[re.Pattern[str], ...]  # searched in the front matter; the first pattern found wins
+    committee_line: tuple[re.Pattern[str], ...]  # a name by its ending, after the decision heading's
+    date: tuple[re.Pattern[str], ...]
+    start_time: tuple[re.Pattern[str], ...]
+    location: tuple[re.Pattern[str], ...]
+    participants: tuple[re.Pattern[str], ...]
+    item_heading: tuple[re.Pattern[str], ...]  # a whole line; groups `number` and `title` where printed
+    heading_after_blank: bool  # a heading follows a blank line (tells numbered items from numbered lists)
+    heading_keeps_line: bool  # the heading line is the item's first line, not a title
+    item_numbers: str  # "strict": a repeated number refuses the file; "increasing": a number that does
+    # not continue the sequence is a numbered line of text
+    contents: re.Pattern[str] | None  # the heading of a contents list before the items
+    case_number: tuple[re.Pattern[str], ...]  # a whole line, group `case`
+    case_number_lines: int  # looked for in this many first non-empty lines of an item
+    case_before_heading: tuple[re.Pattern[str], ...]  # a whole line right before an item's heading
+    sections: tuple[tuple[str, re.Pattern[str]], ...]  # (kind, whole stripped line, case-insensitive)
+    noise: tuple[re.Pattern[str], ...]
+    attendance: tuple[re.Pattern[str], ...]  # a whole line in a decision
+    attendance_heading: tuple[re.Pattern[str], ...]  # a whole line with a bulleted list of names under it
+    attachments: tuple[re.Pattern[str], ...]
+    cut_mark: re.Pattern[str] | None  # where a stored page was cut short
+    rejoin_page_breaks: bool  # a paragraph ending mid-sentence continues in the next (text from print)
+    decision_sub_headings: bool  # a short unpunctuated line in a decision heads a part of it
+
+
+class LayoutError(ValueError):
+    """A layout file is malformed; the message names the file and key."""
+
+
+def _patterns(values: Any, where: str, flags: int = re.MULTILINE) -> tuple[re.Pattern[str], ...]:
+    if isinstance(values, str):
+        values = [values]
+    try:
+        return tuple(re.compile(value, flags) for value in values)
+    except (re.error, TypeError) as error:
+        raise LayoutError(f"{where}: not a list of regular expressions: {error}") from None
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) \
+            and key != "sections" else value
+    return merged
+
+
+def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
+    spec = _merge(base, data)
+    where = f"indexer/layouts/{name}.toml"
+    header, items, lines = spec.get("header", {}), spec.get("items", {}), spec.get("lines", {})
+    line_flags = re.IGNORECASE
+    contents = items.get("contents")
+    cut_mark = lines.get("cut_mark")
+    return Layout(
+        name=name,
+        description=spec.get("description", ""),
+        priority=int(spec.get("priority", 50)),
+        municipality=spec.get("municipality"),
+        centres=bool(spec.get("centres", False)),
+        signature=_patterns(spec.get("signature", []), f"{where}: signature"),
+        committee=_patterns(header.get("committee", []), f"{where}: header.committee"),
+        committee_line=_patterns(header.get("committee_line", []), f"{where}: header.committee_line"),
+        date=_patterns(header.get("date", []), f"{where}: header.date"),
+        start_time=_patterns(header.get("start_time", []), f"{where}: header.start_time"),
+        location=_patterns(header.get("location", []), f"{where}: header.location"),
+        participants=_patterns(header.get("participants", []), f"{where}: header.participants"),
+        item_heading=_patterns(items.get("heading", []), f"{where}: items.heading"),
+        heading_after_blank=bool(spec.get("heading_after_blank", False)),
+        heading_keeps_line=bool(spec.get("heading_keeps_line", False)),
+        item_numbers=spec.get("item_numbers", "increasing"),
+        contents=re.compile(contents, re.MULTILINE) if contents else None,
+        case_number=_patterns(items.get("case_number", {}).get("patterns", []), f"{where}: items.case_number",
+                              line_flags),
+        case_number_lines=int(spec.get("case_number_lines", 4)),
+        case_before_heading=_patterns(items.get("case_number", {}).get("before_heading", []),
+                                      f"{where}: items.case_number.before_heading", line_flags),
+        sections=tuple((kind, pattern) for kind, values in spec.get("sections", {}).items()
+                       for pattern in _patterns(values, f"{where}: sections.{kind}", line_flags)),
+        noise=_patterns(lines.get("noise", []), f"{where}: lines.noise", line_flags),
+        attendance=_patterns(lines.get("attendance", []), f"{where}: lines.attendance", line_flags),
+        attendance_heading=_patterns(lines.get("attendance_heading", []), f"{where}: lines.attendance_heading",
+                                     line_flags),
+        attachments=_patterns(lines.get("attachments", []), f"{where}: lines.attachments", line_flags),
+        cut_mark=re.compile(cut_mark) if cut_mark else None,
+        rejoin_page_breaks=bool(spec.get("rejoin_page_breaks", False)),
+        decision_sub_headings=bool(spec.get("decision_sub_headings", False)),
+    )
+
+
+def load_layouts() -> tuple[Layout, ...]:
+    """Every layout in this folder, in detection order (priority, then name)."""
+    folder = resources.files(__package__)
+    base = tomllib.loads(folder.joinpath("base.toml").read_text(encoding="utf-8"))
+    layouts = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".toml") and entry.name != "base.toml":
+            name = entry.name.removesuffix(".toml")
+            try:
+                data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as error:
+                raise LayoutError(f"indexer/layouts/{entry.name}: {error}") from None
+            layouts.append(layout_from_toml(name, data, base))
+    return tuple(sorted(layouts, key=lambda layout: (layout.priority, layout.name)))
+
+
+def _glued_headings() -> re.Pattern[str]:
+    base = tomllib.loads(resources.files(__package__).joinpath("base.toml").read_text(encoding="utf-8"))
+    return re.compile(base["glued_headings"])
+
+
+LAYOUTS: tuple[Layout, ...] = load_layouts()
+GLUED_HEADINGS: re.Pattern[str] = _glued_headings()  # applies to every text, before a layout is picked
+LAYOUTS_BY_NAME: dict[str, Layout] = {layout.name: layout for layout in LAYOUTS}
+
+
+def get_layout(name: str) -> Layout:
+    try:
+        return LAYOUTS_BY_NAME[name]
+    except KeyError:
+        raise LayoutError(f"no layout named '{name}' (known: {', '.join(LAYOUTS_BY_NAME)})") from None
+
+
+def _load_municipalities() -> tuple[str, ...]:
+    text = resources.files("indexer").joinpath("data/municipalities.txt").read_text(encoding="utf-8")
+    return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+MUNICIPALITIES: tuple[str, ...] = _load_municipalities()

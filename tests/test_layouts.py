@@ -1,0 +1,277 @@
+"""Layouts as data: real minutes of other municipalities parse to hand-written expectations, layouts
+are picked by what a file looks like (or forced), and each layout rule does its one job."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import main
+from indexer.layouts import LAYOUTS, LayoutError, get_layout, layout_from_toml
+from indexer.load import load_meeting, path_hints
+from indexer.parse import ParseError, SourceHints, classify_decision, parse_decision, parse_minutes
+
+LAYOUT_FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
+SEEN = sorted(LAYOUT_FIXTURES.glob("*.txt"))  # the nine pages of ../shared/layouts
+UNSEEN = sorted((LAYOUT_FIXTURES / "unseen").glob("*.txt"))  # expectations written before the parser ran
+
+# Where the parser's result differs from a hand-written expectation, and why. A difference that goes
+# away fails the test too: then it is removed from here.
+KNOWN_DIFFERENCES = {
+    # The page prints the committee nowhere: not in a header, not in a decision heading. The path's
+    # name spells it back from its slug, without the hyphens and capitals the committee writes.
+    "ringkoebing-skjern-erhvervs-klima-og-arbejdskraftudvalget-2025-10-27": {
+        "committee": "Erhvervs klima og arbejdskraftudvalget"},
+}
+
+
+def expected_of(fixture: Path) -> dict:
+    expected = tomllib.loads(fixture.with_name(fixture.stem + ".expected.toml").read_text(encoding="utf-8"))
+    for item in expected["items"]:
+        item["decision"] = item["decision"].lstrip("\n")  # a literal string's first line break is layout
+    return expected
+
+
+def parsed(fixture: Path) -> dict:
+    meeting = load_meeting(fixture)
+    return {
+        "municipality": meeting.municipality,
+        "committee": meeting.committee,
+        "date": meeting.date.isoformat(),
+        "cut_off": any("'[...]'" in warning for warning in meeting.warnings),
+        "items": [{"number": item.number, "title": item.title, "case_number": item.case_number or "",
+                   "decision": item.decision.text, "decision_types": item.decision.types,
+                   "attendance": item.attendance} for item in meeting.items],
+    }
+
+
+@pytest.mark.parametrize("fixture", SEEN + UNSEEN, ids=lambda path: path.stem)
+def test_real_minutes_parse_to_hand_written_expectations(fixture: Path) -> None:
+    expected = expected_of(fixture)
+    if expected.get("refused"):
+        with pytest.raises(ParseError):
+            load_meeting(fixture)
+        return
+    expected.update(KNOWN_DIFFERENCES.get(fixture.stem, {}))
+    assert parsed(fixture) == expected
+
+
+def test_fixtures_cover_the_nine_shared_pages_and_at_least_three_unseen_layouts() -> None:
+    assert (len(SEEN), len(UNSEEN) >= 3) == (9, True)
+    assert all(path.with_name(path.stem + ".expected.toml").is_file() for path in SEEN + UNSEEN)
+
+
+def test_a_page_holding_only_a_front_page_and_contents_is_refused_with_its_reason() -> None:
+    with pytest.raises(ParseError) as raised:
+        load_meeting(LAYOUT_FIXTURES / "hoeje-taastrup-byraadet-2012-06-19.txt")
+    assert str(raised.value) == "not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)"
+
+
+@pytest.mark.parametrize("stem, layout", [
+    ("aabenraa-teknik-og-miljoeudvalget-2015-03-04", "udskriv"),
+    ("hoeje-taastrup-byraadet-2017-08-29", "nummererede-punkter"),
+    ("holbaek-udvalget-for-aeldre-og-sundhed-2020-06-04", "nummererede-punkter"),
+    ("hvidovre-oekonomiudvalget-2018-12-03", "nummererede-punkter"),
+    ("ishoej-teknik-og-bygningsudvalget-2024-04-16", "referat-uden-overskrifter"),
+    ("koege-klima-og-planudvalget-2020-01-09", "nummererede-punkter"),
+    ("roskilde-sundheds-og-omsorgsudvalget-2016-03-03", "pkt"),
+    ("vejen-udvalget-for-teknik-og-miljoe-2019-02-18", "nummererede-punkter"),
+])
+def test_detection_picks_the_layout_whose_signature_fits(stem: str, layout: str) -> None:
+    assert load_meeting(LAYOUT_FIXTURES / f"{stem}.txt").layout == layout
+
+
+def test_the_direktionen_seeds_are_read_in_their_own_layout() -> None:
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    assert {load_meeting(path).layout for path in corpus.rglob("*.txt")} == {"direktionen"}
+
+
+def test_a_forced_layout_that_does_not_fit_refuses_the_file_naming_the_layout() -> None:
+    with pytest.raises(ParseError) as raised:
+        load_meeting(LAYOUT_FIXTURES / "hvidovre-oekonomiudvalget-2018-12-03.txt", layout=get_layout("direktionen"))
+    assert str(raised.value) == "not minutes in layout 'direktionen': no agenda items ('Punkt N: ...')"
+
+
+def test_minutes_layouts_lists_every_layout_in_detection_order() -> None:
+    result = CliRunner().invoke(main, ["layouts"])
+    names = [line for line in result.output.splitlines() if not line.startswith(" ")]
+    assert (result.exit_code, names) == (0, ["direktionen [Høje-Taastrup]", "pkt", "udskriv",
+                                             "referat-uden-overskrifter", "nummererede-punkter"])
+
+
+def test_minutes_parse_layout_option_forces_the_layout() -> None:
+    fixture = str(LAYOUT_FIXTURES / "roskilde-sundheds-og-omsorgsudvalget-2016-03-03.txt")
+    forced = CliRunner().invoke(main, ["parse", "--layout", "udskriv", fixture])
+    chosen = CliRunner().invoke(main, ["parse", fixture])
+    assert (forced.exit_code, forced.stderr.splitlines()[-1]) == (
+        1, f"minutes: {fixture}: not minutes in layout 'udskriv': no agenda items ('• Udskriv')")
+    assert (chosen.exit_code, chosen.stdout.splitlines()[0]) == (
+        0, f"Roskilde, Sundheds- og Omsorgsudvalget 2016-03-03 kl. 08:00 — Rådhuset, mødelokale 2A ({fixture}; layout pkt)")
+
+
+def test_minutes_parse_rejects_an_unknown_layout_name() -> None:
+    result = CliRunner().invoke(main, ["parse", "--layout", "ingen", "x.txt"])
+    assert result.exit_code == 2 and "'ingen' is not one of" in result.stderr
+
+
+def test_a_malformed_layout_names_its_file_and_key() -> None:
+    with pytest.raises(LayoutError) as raised:
+        layout_from_toml("broken", {"items": {"heading": ["(unclosed"]}}, {})
+    assert str(raised.value).startswith("indexer/layouts/broken.toml: items.heading: not a list of regular expressions")
+
+
+def test_every_layout_has_a_description_and_item_headings() -> None:
+    assert [(layout.name, bool(layout.description), bool(layout.item_heading)) for layout in LAYOUTS] == [
+        (layout.name, True, True) for layout in LAYOUTS]
+
+
+# -- path hints ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path, hints", [
+    ("corpus/hoeje-taastrup/direktionen/2014-08-26.txt", SourceHints("Høje-Taastrup", "Direktionen", date(2014, 8, 26))),
+    ("stevns-oekonomiudvalget-2018-10-22.txt", SourceHints("Stevns", "Økonomiudvalget", date(2018, 10, 22))),
+    ("lyngby-taarbaek-byraadet-2020-01-02.pdf", SourceHints("Lyngby-Taarbæk", "Byrådet", date(2020, 1, 2))),
+    ("corpus/direktionen/2014-02-30.txt", SourceHints(None, None, None)),
+])
+def test_the_path_names_municipality_committee_and_date(path: str, hints: SourceHints) -> None:
+    assert path_hints(Path(path)) == hints
+
+
+def test_the_text_wins_over_the_path() -> None:
+    text = "Referat - Økonomiudvalget den 3. december 2018\n\n1. Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n"
+    meeting = parse_minutes(text, "x", hints=SourceHints("Vejen", "Byrådet", date(2018, 1, 1)))
+    assert (meeting.municipality, meeting.committee, meeting.date, meeting.id) == (
+        "Vejen", "Økonomiudvalget", date(2018, 12, 3), "vejen-oekonomiudvalget-2018-12-03")
+
+
+def test_the_municipality_the_text_names_most_is_taken_when_the_path_is_silent() -> None:
+    text = ("Referat - Økonomiudvalget den 3. december 2018\n\n1. Samarbejde med Køge Kommune\n\nSagsfremstilling\n\n"
+            "Greve Kommune og Køge Kommune. Greve Kommunes borgere og Greve Kommunes skoler.\n\nBeslutning\n\nGodkendt.\n")
+    assert parse_minutes(text, "x").municipality == "Greve"
+
+
+# -- rules -----------------------------------------------------------------------------------------
+
+WEB = """Referat - Økonomiudvalget den 3. december 2018
+
+{body}"""
+
+
+def items_of(body: str) -> list[tuple[int, str]]:
+    return [(item.number, item.title) for item in parse_minutes(WEB.format(body=body), "x").items]
+
+
+def test_a_numbered_line_inside_an_item_is_not_an_item() -> None:
+    body = ("4. Budget\n\nIndstilling\n\nat:\n\n1. Rammen godkendes\n\n2. Puljen fordeles\n\n"
+            "Beslutning\n\nGodkendt.\n\n5. Eventuelt\n\nBeslutning\n\nIntet.\n")
+    assert items_of(body) == [(4, "Budget"), (5, "Eventuelt")]
+
+
+def test_a_heading_printed_twice_is_one_item_and_ends_the_item_before() -> None:
+    body = ("1. Dagsorden (B)\n\n1.     Dagsorden (B)\n\nBeslutning\n\nGodkendt.\n\n"
+            "2. Orientering (O)\n\n2.     Orientering (O)\n\nBeslutning\n\nTaget til efterretning.\n")
+    meeting = parse_minutes(WEB.format(body=body), "x")
+    assert [(i.number, i.title, i.decision.text) for i in meeting.items] == [
+        (1, "Dagsorden (B)", "Godkendt."), (2, "Orientering (O)", "Taget til efterretning.")]
+
+
+def test_a_contents_list_repeating_the_headings_is_not_items() -> None:
+    body = ("PUNKTER\n\n7. Budget\n8. Eventuelt\n\n\n7. Budget\n\nBudget\nIndstilling\n\nat det godkendes\n"
+            "Beslutning\n\nGodkendt\n\n8. Eventuelt\n\nBeslutning\n\nIngen.\n")
+    assert items_of(body) == [(7, "Budget"), (8, "Eventuelt")]
+
+
+def test_a_glued_heading_is_cut_from_its_text() -> None:
+    body = "1 : Godkendelse af dagsorden\nSagsnr:\nBilagIngen bilag.\nBeslutningGodkendt.\n"
+    item = parse_minutes(WEB.format(body=body), "x").items[0]
+    assert (item.title, item.decision.text, item.attachments, item.case_number) == (
+        "Godkendelse af dagsorden", "Godkendt.", [], None)
+
+
+def test_attendance_lines_in_a_decision_are_kept_apart_and_elsewhere_are_text() -> None:
+    body = ("1. Ferie\n\nSagsfremstilling\n\nMedarbejderen var fraværende i maj.\n\nBeslutning\n\nGodkendt.\n\n"
+            "Afbud: Claus Grimm (Løsgænger)\n\nTorben Haack (F) deltog ikke under punktet.\n\nFraværende\n"
+            "  • Marie Kamp From\n  • Jens Jensen\n\nFraværende:\n")
+    item = parse_minutes(WEB.format(body=body), "x").items[0]
+    assert (item.decision.text, item.attendance, item.sections[0].text) == (
+        "Godkendt.",
+        ["Afbud: Claus Grimm (Løsgænger)", "Torben Haack (F) deltog ikke under punktet.",
+         "Fraværende\n• Marie Kamp From\n• Jens Jensen"],
+        "Medarbejderen var fraværende i maj.")
+
+
+def test_a_journal_number_over_the_heading_is_the_items_case_number() -> None:
+    body = ("85.02.02-G01-5-17\n\n131. Dagsorden\n\nBeslutning\n\nGodkendt.\n\n02.34.02-P19-12-20\n\n"
+            "132. Byggesag\n\nBeslutning\n\nUdsat.\n")
+    meeting = parse_minutes(WEB.format(body=body), "x")
+    assert [(i.number, i.case_number, i.decision.text) for i in meeting.items] == [
+        (131, "85.02.02-G01-5-17", "Godkendt."), (132, "02.34.02-P19-12-20", "Udsat.")]
+
+
+@pytest.mark.parametrize("line, case_number", [
+    ("Sagsnr: 14/110", "14/110"),
+    ("Sagsnummer: 19/2484", "19/2484"),
+    ("Sagsid.: 15/240, Sagsinitialer: jne", "15/240"),
+    ("Sagsnr.: 330-2018-3619                 Dok.nr.: 330-2018-500301     Åbent", "330-2018-3619"),
+    ("Sagsnr. 249050 Sundheds- og Omsorgsudvalget Åbent punkt", "249050"),
+    ("Åbent - 00.22.00-G01-1-16", "00.22.00-G01-1-16"),
+    ("Sagsnr: 25-023224", "25-023224"),
+])
+def test_case_number_labels(line: str, case_number: str) -> None:
+    body = f"1. Punkt\n\n{line}\n\nBeslutning\n\nGodkendt.\n"
+    assert parse_minutes(WEB.format(body=body), "x").items[0].case_number == case_number
+
+
+@pytest.mark.parametrize("heading, kind", [
+    ("Beslutning Byrådet den 29-08-2017", "beslutning"),
+    ("Beslutning i Udvalget for Ældre og Sundhed den 04-06-2020", "beslutning"),
+    ("Beslutning i Økonomiudvalget den 1. oktober 2018:", "beslutning"),
+    ("Sundheds- og Omsorgsudvalget, 03-03-2016, pkt. 16", "beslutning"),
+    ("BESLUTNING", "beslutning"),
+    ("Beslutningstema", "resume"),
+    ("Beslutningskompetence", "kompetence"),
+    ("Beslutning om genåbning af caféer", None),
+])
+def test_decision_headings_and_the_sections_they_are_not(heading: str, kind: str | None) -> None:
+    from indexer.parse import heading_kind
+    assert heading_kind(get_layout("nummererede-punkter"), heading) == kind
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Tiltrådt.", "godkendt"),
+    ("Vedtaget", "godkendt"),
+    ("Anbefales.", "anbefalet"),
+    ("Indstillingen anbefales godkendt.", "anbefalet"),
+    ("Anbefales ikke.", "afvist"),
+    ("Kan ikke anbefales.", "afvist"),
+    ("Orientering taget til efterretning.", "taget-til-efterretning"),
+    ("Drøftelse af offentliggørelse af beslutninger.", "droeftet"),
+    ("Ingen.", "ingen-beslutning"),
+    ("-", "ingen-beslutning"),
+    ("Hjemmesiden ajourføres for medlemmer, der er bevilget orlov.", "andet"),
+    ("Bevilget.", "godkendt"),
+])
+def test_decision_wordings_of_other_municipalities(text: str, expected: str) -> None:
+    assert classify_decision(text) == expected
+
+
+def test_ad_points_are_sub_decisions() -> None:
+    decision = parse_decision("Ad 1. Taget til efterretning.\n\nAd 2. Godkendt.", sub_headings=False)
+    assert [(part.heading, part.text, part.type) for part in decision.parts] == [
+        ("Ad 1.", "Taget til efterretning.", "taget-til-efterretning"), ("Ad 2.", "Godkendt.", "godkendt")]
+
+
+def test_centres_apply_only_to_hoeje_taastrup_layouts() -> None:
+    body = "1. Budget\n\nSagsfremstilling\n\nØkonomi- og Digitaliseringscenteret indstiller.\n\nBeslutning\n\nGodkendt.\n"
+    item = parse_minutes(WEB.format(body=body), "x").items[0]
+    assert (item.centres, item.proposers) == ([], [])
+
+
+def test_layout_files_are_data_in_the_package() -> None:
+    folder = Path(__file__).resolve().parent.parent / "indexer" / "layouts"
+    assert sorted(path.stem for path in folder.glob("*.toml") if path.stem != "base") == sorted(
+        layout.name for layout in LAYOUTS)
