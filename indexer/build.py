@@ -80,7 +80,8 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
         full_text_parts.append(section["text"])
         position += len(section["text"]) + 2
     record["meeting"] = {
-        "id": meeting.id, "committee": meeting.committee, "date": meeting.date.isoformat(),
+        "id": meeting.id, "municipality": meeting.municipality, "committee": meeting.committee,
+        "date": meeting.date.isoformat(), "layout": meeting.layout, "attendance": meeting.attendance,
         "start_time": meeting.start_time, "location": meeting.location,
         "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
         "source": source, "item_count": len(meeting.items),
@@ -94,6 +95,7 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
         "meeting_id": meeting.id,
         "source": source,
         "source_hash": digest,
+        "municipality": meeting.municipality or "",
         "committee": meeting.committee,
         "date": meeting.date.isoformat(),
         "year": str(meeting.date.year),

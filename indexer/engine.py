@@ -19,10 +19,10 @@ from pyroaring import BitMap
 from .querytext import Node
 
 # Documents are dicts with these fields (all values str, `number` an int):
-#   id, meeting_id, source, source_hash, committee, date, year, number, case, closed, decision_types,
+#   id, meeting_id, source, source_hash, municipality, committee, date, year, number, case, closed, decision_types,
 #   centres, proposers (comma-separated keywords), title, decision, attachments, text (full text),
 #   vocabulary (the item's distinct words for suggestions, space-separated), record (the item as JSON: everything serving shows).
-KEYWORD_FIELDS = ("id", "meeting_id", "source", "source_hash", "committee", "date", "year", "case", "closed",
+KEYWORD_FIELDS = ("id", "meeting_id", "source", "source_hash", "municipality", "committee", "date", "year", "case", "closed",
                   "decision_types", "centres", "proposers")
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .centres import centre_name
-from .model import CASE_NUMBER, DECISION_TYPES
+from .model import CASE_VALUE, DECISION_TYPES
 
 
 class QueryError(ValueError):
@@ -39,6 +39,7 @@ class Facet:
     known: tuple[str, ...] = ()  # values in their own order, which breaks ties of "count" before the value
     value_label: Callable[[str], str] = str  # the Danish label of a value
     needs_two_values: bool = False  # hidden while the archive holds fewer than two values
+    multiple: bool = False  # an item may have several values (comma-separated in the document)
 
     def check(self, values: Sequence[str]) -> None:
         """Raise QueryError naming this facet's parameter if a value is not one it can hold."""
@@ -65,18 +66,20 @@ FACETS: tuple[Facet, ...] = (
           "Only this year (repeat for several: they are ORed).",
           pattern=r"[0-9]{4}", invalid="'{value}' er ikke et årstal", order="newest"),
     Facet("centre", "centres", "Center", "Centerkode, fx BAC (gentag for flere).",
-          "Only items naming this centre code, e.g. BAC (repeatable).", value_label=centre_name),
-    Facet("case", "case", "Sag", "Sagsnummer ÅÅ/NNNNN, fx 14/32918 (gentag for flere).",
-          "Only this case number, e.g. 14/32918 (repeatable).",
-          pattern=CASE_NUMBER, invalid="'{value}' er ikke et sagsnummer på formen ÅÅ/NNNNN", size=10),
+          "Only items naming this centre code, e.g. BAC (repeatable).", value_label=centre_name, multiple=True),
+    Facet("case", "case", "Sag", "Sagsnummer som referatet skriver det, fx 14/32918 (gentag for flere).",
+          "Only this case number, as the minutes print it, e.g. 14/32918 (repeatable).",
+          pattern=CASE_VALUE, invalid="'{value}' er ikke et sagsnummer (fx 14/32918)", size=10),
     Facet("decision", "decision_types", "Beslutning",
           f"Beslutningstype: {', '.join(DECISION_TYPES)} (gentag for flere).",
           f"Only this decision type: {', '.join(DECISION_TYPES)} (repeatable).",
           pattern=_one_of(list(DECISION_TYPES)), invalid="ukendt beslutningstype '{value}'",
-          known=tuple(DECISION_TYPES),
+          known=tuple(DECISION_TYPES), multiple=True,
           value_label=lambda value: DECISION_TYPES.get(value, value)),
     Facet("committee", "committee", "Udvalg", "Udvalg, fx Direktionen (gentag for flere).",
           "Only this committee, e.g. Direktionen (repeatable).", needs_two_values=True),
+    Facet("municipality", "municipality", "Kommune", "Kommune, fx Høje-Taastrup (gentag for flere).",
+          "Only this municipality, e.g. Høje-Taastrup (repeatable).", needs_two_values=True),
 )
 FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
 

@@ -26,7 +26,7 @@ from .suggest import Suggester
 logger = logging.getLogger(__name__)
 
 MANY_VALUES = 64  # a facet with more values than this, at most one per item, is kept as a column
-FORMAT = 2  # of the saved file; a file of another format is prepared anew
+FORMAT = 3  # of the saved file; a file of another format is prepared anew (3: meetings by id)
 BUILD_LOCK = ".build.lock"  # held by `minutes index` for its whole run (indexer/build.py)
 WAIT_FOR_BUILDER = 15.0  # seconds a reader waits for a running builder to save a state it committed
 EMPTY = FrozenBitMap()
@@ -46,6 +46,9 @@ class ValueBitmaps:
 
     def __contains__(self, value: str) -> bool:
         return value in self.ids_of
+
+    def value_names(self) -> list[str]:
+        return list(self.ids_of)
 
     def ids(self, value: str) -> FrozenBitMap:
         return self.ids_of.get(value, EMPTY)
@@ -80,6 +83,9 @@ class ValueColumn:
     def __contains__(self, value: str) -> bool:
         return value in self.place
 
+    def value_names(self) -> list[str]:
+        return list(self.names)
+
     def ids(self, value: str) -> FrozenBitMap:
         place = self.place.get(value)
         return EMPTY if place is None else FrozenBitMap(numpy.flatnonzero(self.of_id == place).tolist())
@@ -107,12 +113,14 @@ class Prepared:
     live: FrozenBitMap
     values: dict[str, FacetValues]  # facet name -> its values and their live ids
     dates: dict[str, FrozenBitMap]  # meeting date -> live ids
-    # Live ids by meeting date, then item number: browsing, date sorts and the meeting and case pages
-    # read these instead of sorting on every request.
+    # Live ids by meeting date, meeting and item number: browsing, date sorts and the meeting and case
+    # pages read these instead of sorting on every request.
     oldest: array
     newest: array
     place: array  # id -> its place in `oldest`
-    by_item: dict[tuple[str, int], int]  # (meeting date, item number) -> id
+    by_item: dict[tuple[str, int], int]  # (meeting id, item number) -> id
+    meetings: dict[str, FrozenBitMap]  # meeting id -> live ids, oldest meeting first
+    meetings_on: dict[str, list[str]]  # meeting date -> the ids of that day's meetings
     suggester: Suggester | None = None  # made on first use: most queries never need it (not saved)
 
 
@@ -134,21 +142,29 @@ def prepare(snapshot: Snapshot) -> Prepared:
         by_value = {value: FrozenBitMap(ids & live) for value, ids in snapshot.keyword_values(facet.field).items()}
         values[facet.name] = facet_values(facet, {value: ids for value, ids in by_value.items() if ids}, size)
     dates = {day: FrozenBitMap(ids & live) for day, ids in snapshot.keyword_values("date").items()}
-    by_day: dict[str, list[int]] = {}
+    dates = {day: ids for day, ids in sorted(dates.items()) if ids}
+    meeting_ids = {meeting: FrozenBitMap(ids & live) for meeting, ids in snapshot.keyword_values("meeting_id").items()}
+    meetings_on: dict[str, list[str]] = {}
+    by_meeting: dict[str, list[int]] = {}
     by_item: dict[tuple[str, int], int] = {}
-    for day in sorted(dates):
-        ids = list(dates[day])
-        if not ids:
-            continue
-        numbered = sorted(zip(snapshot.numbers(ids), ids))
-        by_day[day] = [doc for _number, doc in numbered]
-        by_item.update(((day, number), doc) for number, doc in numbered)
-    oldest = array("q", (doc for day in by_day for doc in by_day[day]))
-    newest = array("q", (doc for day in reversed(by_day) for doc in by_day[day]))
+    day_of = {doc: day for day, ids in dates.items() for doc in ids}
+    for meeting, ids in sorted(meeting_ids.items()):
+        if ids:
+            meetings_on.setdefault(day_of[ids.min()], []).append(meeting)
+    meetings_on = dict(sorted(meetings_on.items()))
+    for day in meetings_on:
+        for meeting in meetings_on[day]:
+            ids = list(meeting_ids[meeting])
+            numbered = sorted(zip(snapshot.numbers(ids), ids))
+            by_meeting[meeting] = [doc for _number, doc in numbered]
+            by_item.update(((meeting, number), doc) for number, doc in numbered)
+    oldest = array("q", (doc for meeting in by_meeting for doc in by_meeting[meeting]))
+    newest = array("q", (doc for meeting in reversed(by_meeting) for doc in by_meeting[meeting]))
     place = array("q", [-1]) * size
     for position, doc in enumerate(oldest):
         place[doc] = position
-    return Prepared(live, values, {day: dates[day] for day in by_day}, oldest, newest, place, by_item)
+    return Prepared(live, values, dates, oldest, newest, place, by_item,
+                    {meeting: meeting_ids[meeting] for meeting in by_meeting}, meetings_on)
 
 
 def prepared_path(generation: Path, version: str) -> Path:

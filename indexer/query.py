@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .facets import FACETS, QueryError
-from .model import CASE_RE
+from .model import CASE_RE, CASE_VALUE_RE
 from .querytext import MAX_QUERY_CHARS
 
-__all__ = ["CASE_RE", "MAX_QUERY_CHARS", "QueryError", "Query", "Results", "Hit", "FacetValue", "query_from_params",
+__all__ = ["CASE_RE", "CASE_VALUE_RE", "MAX_QUERY_CHARS", "QueryError", "Query", "Results", "Hit", "FacetValue", "query_from_params",
            "results_to_dict"]
 
 SORTS = ("relevance", "newest", "oldest")
@@ -50,6 +50,9 @@ class Hit:
     id: str
     title: str
     meeting_date: str
+    meeting_id: str
+    committee: str
+    municipality: str | None
     number: int
     case_number: str | None
     decision_types: list[str]
@@ -77,8 +80,12 @@ class Results:
         return max(1, -(-self.total // self.query.page_size))
 
 
-def item_url(meeting_date: str, number: int) -> str:
-    return f"/moeder/{meeting_date}/punkt/{number}"
+def meeting_url(meeting_id: str) -> str:
+    return f"/moeder/{meeting_id}"
+
+
+def item_url(meeting_id: str, number: int) -> str:
+    return f"{meeting_url(meeting_id)}/punkt/{number}"
 
 
 def results_to_dict(results: Results) -> dict:
@@ -88,7 +95,8 @@ def results_to_dict(results: Results) -> dict:
         "page": results.query.page,
         "pages": results.pages,
         "hits": [
-            {"id": h.id, "title": h.title, "meeting_date": h.meeting_date, "number": h.number,
+            {"id": h.id, "title": h.title, "meeting_date": h.meeting_date, "meeting_id": h.meeting_id,
+             "committee": h.committee, "municipality": h.municipality, "number": h.number,
              "case_number": h.case_number, "decision_types": h.decision_types, "centres": h.centres,
              "url": h.url, "section": h.section, "snippet": h.snippet}
             for h in results.hits

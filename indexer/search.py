@@ -249,10 +249,12 @@ class SearchIndex:
         section, snippet = best_snippet(record["sections"], spans)
         return Hit(
             id=record["id"], title=record["title"], meeting_date=record["meeting"]["date"],
+            meeting_id=record["meeting"]["id"], committee=record["meeting"]["committee"],
+            municipality=record["meeting"].get("municipality"),
             number=record["number"], case_number=record["case_number"],
             decision_types=record["decision"]["types"], centres=record["centres"],
             decision_text=record["decision"]["text"],
-            url=item_url(record["meeting"]["date"], record["number"]),
+            url=item_url(record["meeting"]["id"], record["number"]),
             section=section["anchor"] if section else None,
             section_heading=section["heading"] if section else None,
             snippet=snippet,
@@ -287,10 +289,10 @@ class SearchIndex:
 
     # -- records -----------------------------------------------------------------------------------
 
-    def item(self, meeting_date: str, number: int, text: str = "") -> dict | None:
+    def item(self, meeting_id: str, number: int, text: str = "") -> dict | None:
         """One item's stored record; with `text`, each section gains `html` marking what matched."""
         with self._reading() as (snapshot, prepared):
-            doc = prepared.by_item.get((meeting_date, number))
+            doc = prepared.by_item.get((meeting_id, number))
             if doc is None:
                 return None
             record = snapshot.record(doc)
@@ -314,19 +316,25 @@ class SearchIndex:
         """Records oldest first, by meeting date and item number."""
         return [snapshot.record(doc) for doc in sorted(ids & prepared.live, key=prepared.place.__getitem__)]
 
-    def meeting(self, meeting_date: str) -> list[dict]:
+    def meeting(self, meeting_id: str) -> list[dict]:
         """The records of a meeting's items, in agenda order (empty if there is no such meeting)."""
         with self._reading() as (snapshot, prepared):
-            return self._records(snapshot, prepared, prepared.dates.get(meeting_date, BitMap()))
+            return self._records(snapshot, prepared, prepared.meetings.get(meeting_id, BitMap()))
+
+    def meetings_on(self, meeting_date: str) -> list[str]:
+        """The ids of the meetings held on a day (several committees may meet on one day)."""
+        with self._reading() as (_snapshot, prepared):
+            return list(prepared.meetings_on.get(meeting_date, []))
 
     def meetings(self) -> list[dict]:
         """Every meeting, newest first: its stored meeting fields plus the number of indexed items."""
         with self._reading() as (snapshot, prepared):
             overview = []
-            for day in sorted(prepared.dates, reverse=True):
-                ids = prepared.dates[day]
-                meeting = snapshot.record(ids.min())["meeting"]
-                overview.append({**meeting, "item_count": len(ids)})
+            for day in reversed(prepared.meetings_on):
+                for meeting_id in prepared.meetings_on[day]:
+                    ids = prepared.meetings[meeting_id]
+                    meeting = snapshot.record(ids.min())["meeting"]
+                    overview.append({**meeting, "item_count": len(ids)})
             return overview
 
     def case(self, case_number: str) -> list[dict]:
@@ -334,8 +342,8 @@ class SearchIndex:
         with self._reading() as (snapshot, prepared):
             return self._records(snapshot, prepared, prepared.values["case"].ids(case_number))
 
-    def neighbours(self, meeting_date: str, number: int) -> tuple[dict | None, dict | None]:
-        items = self.meeting(meeting_date)
+    def neighbours(self, meeting_id: str, number: int) -> tuple[dict | None, dict | None]:
+        items = self.meeting(meeting_id)
         numbers = [record["number"] for record in items]
         if number not in numbers:
             return None, None
@@ -352,18 +360,20 @@ class SearchIndex:
 
     def stats(self) -> dict:
         with self._reading() as (_snapshot, prepared):
-            return {"items": len(prepared.live), "meetings": len(prepared.dates),
+            return {"items": len(prepared.live), "meetings": len(prepared.meetings),
                     "generation": self._local.generation.name, **self._coverage(prepared)}
 
     def coverage(self) -> dict:
         """What the archive holds: meetings, items, and the first and last meeting date (None when empty)."""
         with self._reading() as (_snapshot, prepared):
-            return {"meetings": len(prepared.dates), "items": len(prepared.live), **self._coverage(prepared)}
+            return {"meetings": len(prepared.meetings), "items": len(prepared.live), **self._coverage(prepared)}
 
     @staticmethod
     def _coverage(prepared: Prepared) -> dict:
         days = [day for day, ids in prepared.dates.items() if ids & prepared.live]
-        return {"first_meeting": min(days, default=None), "last_meeting": max(days, default=None)}
+        return {"first_meeting": min(days, default=None), "last_meeting": max(days, default=None),
+                "municipalities": sorted(prepared.values["municipality"].value_names()),
+                "committees": sorted(prepared.values["committee"].value_names())}
 
 
 def full_text(record: dict) -> str:

@@ -125,7 +125,7 @@ def test_search_facet_and_hit_lead_to_the_marked_section(server, page: Page) -> 
 
     page.locator(".hits > li a", has_text="Status for revisionsberetning 2017").first.click()
     page.wait_for_load_state("load")
-    assert page.url.startswith(f"{server}/moeder/2018-11-05/punkt/3?q=revisionsberetning#")
+    assert page.url.startswith(f"{server}/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3?q=revisionsberetning#")
     anchor = page.url.rsplit("#", 1)[1]
     section = f"section#{anchor}"
     expect(page.locator(f"{section} mark").first).to_be_visible()
@@ -137,7 +137,7 @@ def test_search_facet_and_hit_lead_to_the_marked_section(server, page: Page) -> 
 
 def test_browse_case_history_and_keyboard_use(server, page: Page) -> None:
     page.goto(f"{server}/sager/14/32918")
-    expect(page.locator("main li a[href*='/moeder/2015-12-07/punkt/']")).to_have_count(4)
+    expect(page.locator("main li a[href*='/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/']")).to_have_count(4)
     page.screenshot(path=ARTIFACTS / "case-14-32918.png", full_page=True)
 
     page.goto(f"{server}/")
@@ -160,7 +160,7 @@ def test_phone_layout(server, browser) -> None:
 
 def test_the_original_document_is_one_click_from_the_item_and_the_meeting_page(pdf_server, page: Page) -> None:
     # Item 3 of 2018-11-05 starts on page 2 of the PDF (tests/test_pdf.py checks every item's page).
-    page.goto(f"{pdf_server}/moeder/2018-11-05/punkt/3")
+    page.goto(f"{pdf_server}/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3")
     link = page.get_by_role("link", name="Hent referatet (PDF, side 2)")
     expect(link).to_be_visible()
     assert link.get_attribute("href").endswith(".pdf#page=2")
@@ -169,20 +169,20 @@ def test_the_original_document_is_one_click_from_the_item_and_the_meeting_page(p
         link.click()
     assert (opened.value.status, opened.value.headers["content-type"]) == (200, "application/pdf")
 
-    page.goto(f"{pdf_server}/moeder/2018-11-05")
+    page.goto(f"{pdf_server}/moeder/hoeje-taastrup-direktionen-2018-11-05")
     with page.expect_response(lambda response: "/originaler/" in response.url) as opened:
         page.get_by_role("link", name="Hent referatet (PDF, 16 sider)").click()
     assert (opened.value.status, opened.value.headers["content-type"]) == (200, "application/pdf")
 
-    page.goto(f"{pdf_server}/moeder/2014-08-26/punkt/3")  # published as text: the text file
+    page.goto(f"{pdf_server}/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3")  # published as text: the text file
     with page.expect_response(lambda response: "/originaler/" in response.url) as opened:
         page.get_by_role("link", name="Hent referatet (tekst)").click()
     assert (opened.value.status, opened.value.headers["content-type"]) == (200, "text/plain; charset=utf-8")
 
 
 PAGE_TYPES = {  # a page of each kind, with what makes it wide: long titles, tables, the syntax table
-    "search": "/?q=budget", "browse": "/", "item": "/moeder/2015-12-07/punkt/5?q=promillepuljen",
-    "meeting": "/moeder/2016-11-30", "meetings": "/moeder", "case": "/sager/14/32918", "help": "/hjaelp",
+    "search": "/?q=budget", "browse": "/", "item": "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5?q=promillepuljen",
+    "meeting": "/moeder/hoeje-taastrup-direktionen-2016-11-30", "meetings": "/moeder", "case": "/sager/14/32918", "help": "/hjaelp",
     "no-hits": "/?q=byggetilladelse", "error": "/moeder/1999-01-01",
 }
 
@@ -239,11 +239,11 @@ def test_the_sort_order_applies_as_soon_as_it_is_chosen(server, page: Page) -> N
 
 
 def test_a_printed_item_shows_its_source_and_address_without_the_search(server, page: Page) -> None:
-    page.goto(f"{server}/moeder/2018-11-05/punkt/3?q=revisionsberetning")
+    page.goto(f"{server}/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3?q=revisionsberetning")
     page.emulate_media(media="print")
     expect(page.locator(".print-source")).to_be_visible()
     expect(page.locator(".print-source")).to_contain_text("Kilde: Direktionens referat af mødet 5. november 2018, punkt 3")
-    expect(page.locator(".print-source")).to_contain_text(f"Adresse: {server}/moeder/2018-11-05/punkt/3")
+    expect(page.locator(".print-source")).to_contain_text(f"Adresse: {server}/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3")
     for banner in (".site-nav", ".back-to-search"):
         expect(page.locator(banner)).to_be_hidden()
     page.pdf(path=str(ARTIFACTS.parent / "item-2018-11-05-3-print.pdf"))

@@ -112,7 +112,7 @@ def test_search_json(index_dir) -> None:
     result = run("search", "--json", "--index", index_dir, "--case", "14/32918")
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert [h["url"] for h in data["hits"]] == [f"/moeder/2015-12-07/punkt/{n}" for n in (1, 2, 3, 8)]
+    assert [h["url"] for h in data["hits"]] == [f"/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/{n}" for n in (1, 2, 3, 8)]
 
 
 def test_search_finds_a_word_inside_compounds(index_dir) -> None:

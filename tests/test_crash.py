@@ -291,7 +291,7 @@ def test_readers_in_threads_while_rebuilds_swap_generations_get_no_error(corpus,
     index = tmp_path / "index"
     build_index(corpus, index)
     app = create_app(index, {"TESTING": True})
-    urls = ["/api/search?q=revisionsberetning", "/?q=kmd", "/moeder/2018-11-05/punkt/3?q=kmd", "/api/meetings",
+    urls = ["/api/search?q=revisionsberetning", "/?q=kmd", "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3?q=kmd", "/api/meetings",
             "/sager/14/32918", "/healthz"]
     statuses: list[int] = []
     generations: set[str] = set()

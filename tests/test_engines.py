@@ -6,12 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from indexer.build import build_index
 from indexer.cli import main
-from indexer.engines import ENGINES
 from indexer.query import Query, results_to_dict
 from indexer.search import SearchIndex
 
@@ -76,4 +74,4 @@ def test_an_index_of_an_older_engine_format_is_rebuilt(tmp_path) -> None:
     (index / "CURRENT").write_text(json.dumps({**pointer, "engine_format": 1}), encoding="utf-8")
     report = build_index(ROOT / "corpus", index)
     assert (report.rebuilt, report.new, json.loads((index / "CURRENT").read_text(encoding="utf-8"))["engine_format"]) == (
-        True, 5, 2)
+        True, 5, 3)

@@ -14,7 +14,7 @@ from indexer.schema import FACET_FIELDS
 from webui.openapi import openapi_document
 from webui.state import FACET_NAMES, PARAMS
 
-NAMES = ["year", "centre", "case", "decision", "committee"]
+NAMES = ["year", "centre", "case", "decision", "committee", "municipality"]
 
 
 def test_every_place_that_names_facets_takes_them_from_the_declarations() -> None:
@@ -36,7 +36,7 @@ def test_search_json_has_every_facet_but_a_committee_of_one(searcher) -> None:
 @pytest.mark.parametrize("facet, value, reason", [
     ("year", "18", "'18' er ikke et årstal"),
     ("year", "²⁰¹⁸", "'²⁰¹⁸' er ikke et årstal"),
-    ("case", "14-32918", "'14-32918' er ikke et sagsnummer på formen ÅÅ/NNNNN"),
+    ("case", "14/32918 OR 1", "'14/32918 OR 1' er ikke et sagsnummer (fx 14/32918)"),
     ("decision", "vedtaget", "ukendt beslutningstype 'vedtaget'"),
 ])
 def test_a_value_a_facet_cannot_hold_is_refused_naming_the_parameter(facet, value, reason) -> None:

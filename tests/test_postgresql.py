@@ -107,7 +107,7 @@ def test_migrations_are_applied_once(database) -> None:
     schema = f"minutes_test_{secrets.token_hex(4)}"
     try:
         assert (migrate(connection, schema), migrate(connection, schema)) == (
-            ["0001_items.sql", "0002_rank_terms.sql", "0003_words.sql", "0004_prepared.sql"], [])
+            ["0001_items.sql", "0002_rank_terms.sql", "0003_words.sql", "0004_prepared.sql", "0005_municipality.sql"], [])
     finally:
         with connection.transaction():
             connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -42,7 +42,7 @@ def check_search(searcher: SearchIndex, text: str) -> None:
 
 
 def check_item_page(searcher: SearchIndex, text: str) -> None:
-    record = searcher.item("2018-11-05", 3, text=text)
+    record = searcher.item("hoeje-taastrup-direktionen-2018-11-05", 3, text=text)
     assert all("<script" not in section["html"] for section in record["sections"])
 
 

@@ -140,7 +140,7 @@ def test_the_snippet_and_the_item_page_mark_the_compound_that_holds_the_word(sea
     [hit] = [hit for hit in searcher.search(Query(text="fravær")).hits if hit.id == "hoeje-taastrup-direktionen-2016-11-30-3"]
     marked = {word.lower() for word in re.findall(r"<mark>(.*?)</mark>", hit.snippet)}
     assert marked and marked <= {"sygefravær", "sygefraværsgange"}
-    item = searcher.item("2016-11-30", 3, text="fravær")
+    item = searcher.item("hoeje-taastrup-direktionen-2016-11-30", 3, text="fravær")
     marks = [word for section in item["sections"] for word in re.findall(r"<mark>(.*?)</mark>", section.get("html", ""))]
     # Lines 85-109 of 2016-11-30.txt: sygefravær nine times (two on line 99), sygefraværsgange once.
     assert sorted(word.lower() for word in marks) == ["sygefravær"] * 9 + ["sygefraværsgange"]
@@ -282,7 +282,7 @@ def test_snippet_marks_the_matched_form_in_the_best_section(searcher) -> None:
     assert (hit.section, hit.snippet) == (
         "baggrund", "Status på <mark>revisionsberetninger</mark> · Vedlagt bilag. · Status på ledelseskontrol "
                     "· Vedlagt styringsark.")
-    assert hit.url == "/moeder/2016-11-30/punkt/1"
+    assert hit.url == "/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/1"
 
 
 def test_snippet_escapes_corpus_text(searcher) -> None:
@@ -292,7 +292,7 @@ def test_snippet_escapes_corpus_text(searcher) -> None:
 
 
 def test_item_page_record_marks_every_matched_form(searcher) -> None:
-    record = searcher.item("2018-11-05", 3, text="revisionsberetning")
+    record = searcher.item("hoeje-taastrup-direktionen-2018-11-05", 3, text="revisionsberetning")
     baggrund = next(s for s in record["sections"] if s["anchor"] == "baggrund")
     assert baggrund["html"].count("<mark>") == 4
     assert "<mark>Revisionsberetningen</mark> for 2017" in baggrund["html"]
@@ -335,9 +335,11 @@ def test_results_json_shape(searcher) -> None:
     assert sorted(data) == ["facets", "facets_truncated", "hits", "notice", "page", "pages", "suggestion", "total"]
     assert sorted(data["facets"]) == ["case", "centre", "decision", "year"]
     assert data["facets"]["year"][0] == {"value": "2017", "label": "2017", "count": 1, "selected": True}
-    assert sorted(data["hits"][0]) == ["case_number", "centres", "decision_types", "id", "meeting_date",
-                                       "number", "section", "snippet", "title", "url"]
-    assert data["hits"][0]["url"] == "/moeder/2017-12-04/punkt/6"
+    assert sorted(data["hits"][0]) == ["case_number", "centres", "committee", "decision_types", "id", "meeting_date",
+                                       "meeting_id", "municipality", "number", "section", "snippet", "title", "url"]
+    assert (data["hits"][0]["meeting_id"], data["hits"][0]["committee"], data["hits"][0]["municipality"]) == (
+        "hoeje-taastrup-direktionen-2017-12-04", "Direktionen", "Høje-Taastrup")
+    assert data["hits"][0]["url"] == "/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/6"
 
 
 def test_meetings_overview_is_newest_first_with_item_counts(searcher) -> None:
@@ -352,7 +354,7 @@ def test_meetings_overview_is_newest_first_with_item_counts(searcher) -> None:
 
 @pytest.mark.parametrize("number", [0, -1, 11, 2**31, 10**20])
 def test_unknown_item_numbers_are_none(searcher, number) -> None:
-    assert searcher.item("2016-11-30", number) is None
+    assert searcher.item("hoeje-taastrup-direktionen-2016-11-30", number) is None
 
 
 def test_title_matches_rank_above_text_matches(searcher) -> None:

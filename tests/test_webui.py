@@ -24,7 +24,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 # "revisionsberetning" in any inflection: 2014-08-26 item 3 ("Status på revisionsberetninger"),
 # 2016-11-30 item 1 ("Status på revisionsberetninger" under Baggrund), 2018-11-05 item 3 (title).
-AUDIT_ITEMS = {"/moeder/2014-08-26/punkt/3", "/moeder/2016-11-30/punkt/1", "/moeder/2018-11-05/punkt/3"}
+AUDIT_ITEMS = {"/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3", "/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/1", "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3"}
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +109,9 @@ def test_search_finds_the_three_audit_report_items_with_links_to_the_matching_se
     assert set(paths(links)) == AUDIT_ITEMS and len(links) == 3
     # The best section of each: the word stands under Sagsfremstilling in 2014 and under Baggrund in
     # 2016 and 2018; the link carries the query so the item page can mark it.
-    assert set(links) == {"/moeder/2014-08-26/punkt/3?q=revisionsberetning#sagsfremstilling",
-                          "/moeder/2016-11-30/punkt/1?q=revisionsberetning#baggrund",
-                          "/moeder/2018-11-05/punkt/3?q=revisionsberetning#baggrund"}
+    assert set(links) == {"/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3?q=revisionsberetning#sagsfremstilling",
+                          "/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/1?q=revisionsberetning#baggrund",
+                          "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3?q=revisionsberetning#baggrund"}
     assert "<mark>revisionsberetning</mark>" in body
     assert "<mark>Revisionsberetning</mark>" in body  # 2014: "Boligindskudslån, Revisionsberetning nr. 8"
 
@@ -130,30 +130,30 @@ def test_a_hit_shows_date_item_number_case_link_badges_and_section(client) -> No
 
 def test_query_in_hit_links_is_url_encoded(client) -> None:
     links = hit_links(page(client, "/?q=status+p%C3%A5+revisionsberetning&year=2018"))
-    assert links == ["/moeder/2018-11-05/punkt/3?q=status%20p%C3%A5%20revisionsberetning#baggrund"]
+    assert links == ["/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3?q=status%20p%C3%A5%20revisionsberetning#baggrund"]
 
 
 def test_kmd_items_taken_note_of(client) -> None:
     # KMD is named in 2014-08-26 item 3 ("konvertering fra KMD boliglånssystem"), 2015-12-07 item 5
     # and 2017-12-04 item 6; the 2014 and 2017 decisions are "tog sagen til efterretning" / taken note.
     body = page(client, "/?q=KMD&decision=taget-til-efterretning")
-    assert paths(hit_links(body)) == ["/moeder/2017-12-04/punkt/6", "/moeder/2014-08-26/punkt/3"]
+    assert paths(hit_links(body)) == ["/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/6", "/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3"]
     body = page(client, "/?q=KMD&decision=taget-til-efterretning&year=2017")
-    assert paths(hit_links(body)) == ["/moeder/2017-12-04/punkt/6"]
+    assert paths(hit_links(body)) == ["/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/6"]
     assert count_text(body) == "1 punkt"
 
 
 def test_empty_query_browses_all_44_items_newest_first_with_pages(client) -> None:
     body = page(client, "/")
     assert count_text(body) == "44 punkter · side 1 af 5"
-    assert paths(hit_links(body))[:2] == ["/moeder/2018-11-05/punkt/1", "/moeder/2018-11-05/punkt/2"]
+    assert paths(hit_links(body))[:2] == ["/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/1", "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/2"]
     elements = Elements(body)
     pager = [a["href"] for a, _ in elements.anchors if (a.get("href") or "").startswith("/?page=")]
     assert pager == ["/?page=2", "/?page=3", "/?page=4", "/?page=5", "/?page=2"]  # numbers, then Næste
     assert elements.link("Næste") == "/?page=2"
     # Page 2: 2018 has 9 items, so it starts at 2017-12-04 item 2; Forrige goes back to the bare URL.
     body = page(client, "/?page=2")
-    assert paths(hit_links(body))[0] == "/moeder/2017-12-04/punkt/2"
+    assert paths(hit_links(body))[0] == "/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/2"
     assert Elements(body).link("‹ Forrige") == "/"
     assert '<ol class="hits" start="11">' in body
 
@@ -168,12 +168,12 @@ def test_facet_values_link_to_the_search_with_the_value_added_or_removed(client)
     add = facet_link(body, "year", "2018")
     assert add == "/?q=revisionsberetning&year=2018#facet-year"  # added, page reset; back at the filter
     selected = page(client, add)
-    assert paths(hit_links(selected)) == ["/moeder/2018-11-05/punkt/3"]
+    assert paths(hit_links(selected)) == ["/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3"]
     assert 'class="facet__value is-selected"' in selected
     assert facet_link(selected, "year", "2018") == "/?q=revisionsberetning#facet-year"  # removed again
     assert facet_link(selected, "year", "2014") == "/?q=revisionsberetning&year=2018&year=2014#facet-year"
     both = page(client, "/?q=revisionsberetning&year=2018&year=2014")
-    assert set(paths(hit_links(both))) == {"/moeder/2018-11-05/punkt/3", "/moeder/2014-08-26/punkt/3"}
+    assert set(paths(hit_links(both))) == {"/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3", "/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3"}
     # Centre values show the name and the code; decision values their Danish label.
     assert facet_link(body, "centre", "Borger- og Arbejdsmarkedscenteret") == "/?q=revisionsberetning&centre=BAC#facet-centre"
     assert facet_link(body, "decision", "Taget til efterretning") == \
@@ -207,7 +207,7 @@ def test_form_carries_the_selected_facets_as_hidden_inputs(client) -> None:
 def test_date_range_filters_meetings(client) -> None:
     body = page(client, "/?from=2015-01-01&to=2015-12-31")
     assert count_text(body).startswith("8 punkter")  # 2015-12-07 has 8 items
-    assert set(re.findall(r"/moeder/([\d-]+)/punkt", " ".join(hit_links(body)))) == {"2015-12-07"}
+    assert set(re.findall(r"/moeder/[a-z-]+-(\d{4}-\d{2}-\d{2})/punkt", " ".join(hit_links(body)))) == {"2015-12-07"}
 
 
 def test_no_hits_offers_the_suggestion_and_to_remove_filters(client) -> None:
@@ -221,13 +221,13 @@ def test_no_hits_offers_the_suggestion_and_to_remove_filters(client) -> None:
 def test_a_word_finds_the_compounds_holding_it_on_the_page_and_in_the_api(client) -> None:
     # fravær stands alone nowhere: sygefravær (2016-11-30 #3) and Fraværspolitikker (2015-12-07 #5).
     body = page(client, "/?q=frav%C3%A6r")
-    assert set(paths(hit_links(body))) == {"/moeder/2015-12-07/punkt/5", "/moeder/2016-11-30/punkt/3"}
+    assert set(paths(hit_links(body))) == {"/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5", "/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/3"}
     assert "<mark>Fraværspolitikker</mark>" in body  # the compound is marked, not a piece of it
     assert "Mente du" not in body
     data = client.get("/api/search", query_string={"q": "fravær"}).get_json()
     assert sorted(hit["id"] for hit in data["hits"]) == ["hoeje-taastrup-direktionen-2015-12-07-5", "hoeje-taastrup-direktionen-2016-11-30-3"]
     assert data["suggestion"] is None
-    item = page(client, "/moeder/2016-11-30/punkt/3?q=frav%C3%A6r")
+    item = page(client, "/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/3?q=frav%C3%A6r")
     assert item.count("<mark>Sygefravær</mark>") + item.count("<mark>sygefravær</mark>") == 9
 
 
@@ -240,8 +240,8 @@ def test_the_original_document_is_linked_from_the_item_meeting_api_and_served_fr
     url = f"http://localhost/originaler/{name}"
     assert (data["original_url"], data["meeting"]["original_url"], data["page"]) == (url, url, None)
     assert data["meeting"]["original"] == {"file": name, "format": "txt", "pages": None}
-    assert f'href="/originaler/{name}"' in page(client, "/moeder/2018-11-05/punkt/3")
-    assert f'href="/originaler/{name}"' in page(client, "/moeder/2018-11-05")
+    assert f'href="/originaler/{name}"' in page(client, "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3")
+    assert f'href="/originaler/{name}"' in page(client, "/moeder/hoeje-taastrup-direktionen-2018-11-05")
     served = client.get(f"/originaler/{name}")
     try:
         assert (served.status_code, served.headers["Content-Type"], served.data) == (
@@ -288,7 +288,7 @@ def test_feed_and_csv_of_the_same_search_are_linked(client) -> None:
     ("from=2019-01-01&to=2018-01-01", "fra-datoen ligger efter til-datoen"),
     ("sort=bedste", "Ugyldig værdi for sortering"),
     ("decision=vedtaget", "ukendt beslutningstype"),
-    ("case=14-32918", "Ugyldig værdi for sag"),
+    ("case=14%2F32918%3B", "Ugyldig værdi for sag"),
 ])
 def test_bad_parameters_render_the_search_page_with_a_danish_error_and_400(client, query, message) -> None:
     body = page(client, f"/?q=budget&{query}", status=400)
@@ -317,7 +317,7 @@ NASTY = ["", " ", '"', '"unclosed', "(", ")))", "titel:", "sag:", "sag:\"", "*",
 
 @pytest.mark.parametrize("text", NASTY, ids=range(len(NASTY)))
 def test_no_query_text_makes_a_server_error(client, text) -> None:
-    for url in ("/", "/api/search", "/feed", "/moeder/2015-12-07/punkt/5"):
+    for url in ("/", "/api/search", "/feed", "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5"):
         response = client.get(url, query_string={"q": text}, follow_redirects=True)
         assert response.status_code == 200, (url, text)
 
@@ -379,7 +379,7 @@ def test_a_clean_address_is_served_without_a_redirect(client) -> None:
 def test_query_text_is_escaped_everywhere(client) -> None:
     attack = "<script>alert(1)</script>"
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
-    for url in ("/", "/moeder/2015-12-07/punkt/5", "/feed"):
+    for url in ("/", "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5", "/feed"):
         body = client.get(url, query_string={"q": attack}).get_data(as_text=True)
         assert attack not in body, url
         assert escaped in body, url
@@ -392,7 +392,7 @@ def test_query_text_is_escaped_everywhere(client) -> None:
 def test_corpus_text_is_escaped(client) -> None:
     source = (ROOT / "corpus" / "direktionen" / "2015-12-07.txt").read_text(encoding="utf-8")
     assert "<i>Incorp</i>" in source  # stray HTML in the minutes (the parser makes it plain text)
-    body = page(client, "/moeder/2015-12-07/punkt/5")
+    body = page(client, "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5")
     assert "<i>" not in body and "<td>Incorp</td>" in body
     # Apostrophes and quotes of the text come out as entities, not markup.
     assert "IT-systemet &#39;Hjernen og hjertet&#39; alene" in body
@@ -402,10 +402,10 @@ def test_corpus_text_is_escaped(client) -> None:
 # -- item page -----------------------------------------------------------------------------------------
 
 def test_item_page_shows_breadcrumb_title_case_decision_sections_and_neighbours(client) -> None:
-    body = page(client, "/moeder/2015-12-07/punkt/5")
+    body = page(client, "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5")
     elements = Elements(body)
     assert elements.link("Forside") == "/"
-    assert elements.link("Møde d. 7. december 2015") == "/moeder/2015-12-07"
+    assert elements.link("Direktionen 7. december 2015") == "/moeder/hoeje-taastrup-direktionen-2015-12-07"
     assert '<h1 class="page-title">Udmøntning af IT-promillepulje, December</h1>' in body
     assert elements.link("14/32092") == "/sager/14/32092"
     assert '<li class="badge badge--godkendt">Godkendt</li>' in body
@@ -414,44 +414,44 @@ def test_item_page_shows_breadcrumb_title_case_decision_sections_and_neighbours(
         "baggrund", "indstilling", "beslutning", "sagsfremstilling", "oekonomi"]
     assert '<h2 id="beslutning-heading">Beslutning Direktionen den 07-12-2015</h2>' in body
     assert '<h2 id="oekonomi-heading">Økonomi</h2>' in body
-    assert elements.link("Forrige punkt") == "/moeder/2015-12-07/punkt/4"
-    assert elements.link("Næste punkt") == "/moeder/2015-12-07/punkt/6"
+    assert elements.link("Forrige punkt") == "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/4"
+    assert elements.link("Næste punkt") == "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/6"
     assert "Andre punkter i sag" not in body  # 14/32092 has this one item only
 
 
 def test_item_page_renders_tab_tables_and_dash_lists(client) -> None:
-    body = page(client, "/moeder/2015-12-07/punkt/5")
+    body = page(client, "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5")
     # "I 1000 kr.\t2015\t2016\t2017\t2018" and the short row "Incorp\t105", padded to five cells.
     assert re.search(r"<tr>\s*<td>I 1000 kr\.</td>\s*<td class=\"num\">2015</td>", body)
     assert re.search(r"<tr>\s*<td>Incorp</td>\s*<td class=\"num\">105</td>\s*<td></td>\s*<td></td>\s*<td></td>\s*</tr>",
                      body)
     assert '<td class="num">6.175.000</td>' in body
-    body = page(client, "/moeder/2015-12-07/punkt/2")
+    body = page(client, "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/2")
     assert re.search(r'<ul class="text-list">\s*<li>Selsmoseskolen</li>\s*<li>Status på rådhusplanen</li>', body)
 
 
 def test_item_page_marks_the_query_words(client) -> None:
-    body = page(client, "/moeder/2015-12-07/punkt/5?q=KMD")
+    body = page(client, "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5?q=KMD")
     # KMD: once in the Indstilling ("KMD's system"), three times in the Sagsfremstilling.
     assert body.count("<mark>KMD</mark>") == 4
     assert "(4 steder)" in body
     assert re.search(r'href="#indstilling">Indstilling</a> <span class="toc__matches">1 fund</span>', body)
     assert re.search(r'href="#sagsfremstilling">Sagsfremstilling</a> <span class="toc__matches">3 fund</span>', body)
     assert Elements(body).link("Tilbage til søgningen") == "/?q=KMD"
-    title = page(client, "/moeder/2018-11-05/punkt/3?q=revisionsberetning")
+    title = page(client, "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3?q=revisionsberetning")
     assert "Status for <mark>revisionsberetning</mark> 2017 på BAC&#x27;s område" in title
 
 
 def test_item_page_lists_the_other_items_of_its_case(client) -> None:
-    body = page(client, "/moeder/2015-12-07/punkt/2")
+    body = page(client, "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/2")
     related = re.search(r'<ul class="related">(.*?)</ul>', body, re.S).group(1)
     assert re.findall(r'href="([^"]+)"', related) == [
-        "/moeder/2015-12-07/punkt/1", "/moeder/2015-12-07/punkt/3", "/moeder/2015-12-07/punkt/8"]
+        "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/1", "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/3", "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/8"]
     assert Elements(body).link("Se hele sagens forløb") == "/sager/14/32918"
 
 
 def test_closed_item_says_its_content_is_not_public(client) -> None:
-    body = page(client, "/moeder/2015-12-07/punkt/8")
+    body = page(client, "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/8")
     assert "Lukket punkt – indholdet er ikke offentligt." in body
     assert '<li class="badge badge--lukket">Lukket punkt</li>' in body
     assert "item-section" not in body
@@ -459,7 +459,7 @@ def test_closed_item_says_its_content_is_not_public(client) -> None:
 
 def test_item_without_text(client) -> None:
     # 2017-12-04 item 2 "Økonomifølging 04-12-2017" has a case number and nothing else.
-    body = page(client, "/moeder/2017-12-04/punkt/2")
+    body = page(client, "/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/2")
     assert "Punktet har ingen tekst i referatet." in body
     assert '<li class="badge badge--ingen-beslutning">Ingen beslutning</li>' in body
 
@@ -467,20 +467,20 @@ def test_item_without_text(client) -> None:
 # -- meeting and case pages ------------------------------------------------------------------------
 
 def test_meeting_page_lists_time_place_participants_and_items(client) -> None:
-    body = page(client, "/moeder/2016-11-30")
-    assert "Direktionens møde <time datetime=\"2016-11-30\">onsdag 30. november 2016</time>" in body
+    body = page(client, "/moeder/hoeje-taastrup-direktionen-2016-11-30")
+    assert "Møde i Direktionen, Høje-Taastrup Kommune, <time datetime=\"2016-11-30\">onsdag 30. november 2016</time>" in body
     assert "kl. 11:30" in body and "Mødelokale B105" in body
     assert "<li>Kathrine Seier Skastrup <span class=\"muted\">(sekretær)</span></li>" in body
     assert "<li>Lars Holte</li>" in body
-    items = re.findall(r'<h3 class="agenda__title"><a href="(/moeder/2016-11-30/punkt/\d+)">', body)
-    assert items == [f"/moeder/2016-11-30/punkt/{n}" for n in range(1, 11)]
+    items = re.findall(r'<h3 class="agenda__title"><a href="(/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/\d+)">', body)
+    assert items == [f"/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/{n}" for n in range(1, 11)]
     assert "Dagsorden (10 punkter)" in body
 
 
 def test_meetings_page_lists_every_meeting_by_year_newest_first(client) -> None:
     body = page(client, "/moeder")
     assert re.findall(r'<h2 id="year-(\d{4})">', body) == ["2018", "2017", "2016", "2015", "2014"]
-    assert re.findall(r'<a href="/moeder/(\d{4}-\d{2}-\d{2})">', body) == [
+    assert re.findall(r'<a href="/moeder/[a-z-]+-(\d{4}-\d{2}-\d{2})">', body) == [
         "2018-11-05", "2017-12-04", "2016-11-30", "2015-12-07", "2014-08-26"]
     assert "kl. 10:00 · B204 · 10 punkter" in body
     assert "5 møder, nyeste først." in body
@@ -488,7 +488,8 @@ def test_meetings_page_lists_every_meeting_by_year_newest_first(client) -> None:
 
 def test_api_meetings_lists_every_meeting(client) -> None:
     data = client.get("/api/meetings").get_json()
-    assert data["coverage"] == {"meetings": 5, "items": 44, "first_meeting": "2014-08-26", "last_meeting": "2018-11-05"}
+    assert data["coverage"] == {"meetings": 5, "items": 44, "first_meeting": "2014-08-26", "last_meeting": "2018-11-05",
+                                "municipalities": ["Høje-Taastrup"], "committees": ["Direktionen"]}
     assert [(m["date"], m["item_count"]) for m in data["meetings"]] == [
         ("2018-11-05", 9), ("2017-12-04", 10), ("2016-11-30", 10), ("2015-12-07", 8), ("2014-08-26", 7)]
 
@@ -496,25 +497,25 @@ def test_api_meetings_lists_every_meeting(client) -> None:
 def test_case_page_is_a_timeline_of_the_case_items(client) -> None:
     body = page(client, "/sager/14/32918")
     links = re.findall(r'<h2 class="timeline__title"><a href="([^"]+)">([^<]+)</a>', body)
-    assert links == [("/moeder/2015-12-07/punkt/1", "Program for heldagsmøde i Direktionen 07-12-2015"),
-                     ("/moeder/2015-12-07/punkt/2", "Øvrige sager 07-12-2015"),
-                     ("/moeder/2015-12-07/punkt/3", "Økonomifølgning 07-12-2015"),
-                     ("/moeder/2015-12-07/punkt/8", "Lukket")]
+    assert links == [("/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/1", "Program for heldagsmøde i Direktionen 07-12-2015"),
+                     ("/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/2", "Øvrige sager 07-12-2015"),
+                     ("/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/3", "Økonomifølgning 07-12-2015"),
+                     ("/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/8", "Lukket")]
     assert "4 punkter på 1 møde" in body
     assert "Tidsplan for budget 2015" in body  # item 3's decision text
     # 14/867 spans one meeting; 15/26452 too; 16/26813 (2017-12-04 items 1, 2, 10) likewise.
     body = page(client, "/sager/16/26813")
-    assert [n for n in re.findall(r'timeline__title"><a href="/moeder/2017-12-04/punkt/(\d+)"', body)] == ["1", "2", "10"]
+    assert [n for n in re.findall(r'timeline__title"><a href="/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/(\d+)"', body)] == ["1", "2", "10"]
 
 
 # -- 404, 405, 500, 503 ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", [
-    "/nope", "/moeder/2099-01-01", "/moeder/2018-11-05/punkt/99", "/moeder/2018-11-05/punkt/0",
-    "/moeder/2018-13-45", "/moeder/2018-02-30", "/moeder/2018-02-30/punkt/1", "/moeder/18-11-05",
-    "/moeder/2018-11-05/punkt/x", "/moeder/2018-11-05/punkt/-1", "/sager/99/1", "/sager/abc/def",
-    "/sager/14/32918x", "/sager/123/4", "/moeder/2018-11-05/", "/hjaelp/x",
-    "/moeder/2018-11-05/punkt/99999999999999999999",
+    "/nope", "/moeder/hoeje-taastrup-direktionen-2099-01-01", "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/99", "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/0",
+    "/moeder/hoeje-taastrup-direktionen-2018-13-45", "/moeder/hoeje-taastrup-direktionen-2018-02-30", "/moeder/hoeje-taastrup-direktionen-2018-02-30/punkt/1", "/moeder/18-11-05",
+    "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/x", "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/-1", "/sager/99/1", "/sager/abc/def",
+    "/sager/14/32918x", "/sager/123/4", "/moeder/hoeje-taastrup-direktionen-2018-11-05/", "/hjaelp/x",
+    "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/99999999999999999999",
 ])
 def test_unknown_pages_are_a_danish_404_with_a_search_box(client, url) -> None:
     body = page(client, url, status=404)
@@ -524,7 +525,7 @@ def test_unknown_pages_are_a_danish_404_with_a_search_box(client, url) -> None:
 
 @pytest.mark.parametrize("url", [
     "/api/items/hoeje-taastrup-direktionen-2018-11-05-99", "/api/items/garbage", "/api/items/hoeje-taastrup-direktionen-2018-13-45-1",
-    "/api/items/udvalg-2018-11-05-3", "/api/meetings/2099-01-01", "/api/meetings/2018-13-45",
+    "/api/items/udvalg-2018-11-05-3", "/api/meetings/hoeje-taastrup-direktionen-2099-01-01", "/api/meetings/hoeje-taastrup-direktionen-2018-13-45",
     "/api/items/hoeje-taastrup-direktionen-2018-11-05-9999",
     "/api/cases/99/1", "/api/cases/14/x", "/api/nope",
 ])
@@ -590,7 +591,7 @@ def test_running_server_sees_updated_and_rebuilt_index_without_restart(tmp_path)
     build_index(corpus, tmp_path / "index", rebuild=True)  # a rebuild swaps in a new generation
     assert client.get("/healthz").get_json() == {  # 2017-12-04 (10 items) is gone
         "status": "ok", "items": 34, "meetings": 4, "first_meeting": "2014-08-26", "last_meeting": "2018-11-05"}
-    assert client.get("/moeder/2017-12-04/punkt/6").status_code == 404
+    assert client.get("/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/6").status_code == 404
 
 def test_a_warm_server_builds_the_masks_of_an_update_before_any_request(tmp_path, monkeypatch) -> None:
     import shutil
@@ -635,7 +636,7 @@ def test_index_directory_comes_from_argument_config_environment_or_default(monke
 
 # -- headers, CSP-safe markup, accessibility basics --------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/", "/?page=-1", "/moeder/2015-12-07/punkt/5", "/nope", "/api/search",
+@pytest.mark.parametrize("url", ["/", "/?page=-1", "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5", "/nope", "/api/search",
                                  "/api/nope", "/feed", "/healthz", "/static/style.css", "/hjaelp"])
 def test_security_headers_on_every_response(client, url) -> None:
     response = client.get(url)
@@ -650,7 +651,7 @@ def test_security_headers_on_every_response(client, url) -> None:
 
 
 HTML_PAGES = ["/", "/?q=revisionsberetning&year=2018", "/?q=revison&decision=afvist", "/?page=-1",
-              "/moeder/2015-12-07/punkt/5?q=KMD", "/moeder/2015-12-07/punkt/8", "/moeder/2018-11-05",
+              "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5?q=KMD", "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/8", "/moeder/hoeje-taastrup-direktionen-2018-11-05",
               "/sager/14/32918", "/hjaelp", "/nope"]
 
 
@@ -719,17 +720,19 @@ def test_api_search_csv_opens_in_danish_excel_with_every_hit(client) -> None:
     assert response.headers["Content-Disposition"].startswith("attachment;")
     text = response.get_data(as_text=True)
     # A BOM and ';' (Danish Excel's list separator), Danish headers.
-    assert text.startswith("\ufeffPunkt;Mødedato;Punktnummer;Titel;Sagsnummer;Beslutning;Beslutningstekst;Centre;Adresse\r\n")
+    assert text.startswith("\ufeffPunkt;Mødedato;Kommune;Udvalg;Punktnummer;Titel;Sagsnummer;Beslutning;Beslutningstekst;"
+                           "Centre;Adresse\r\n")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert {row["Punkt"] for row in rows} == {"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2016-11-30-1",
                                               "hoeje-taastrup-direktionen-2018-11-05-3"}
     [row] = [row for row in rows if row["Punkt"] == "hoeje-taastrup-direktionen-2014-08-26-3"]
     # 2014-08-26.txt line 171: the decision as written (tests/golden/NOTES.md quotes it), its label, the centres.
-    assert row == {"Punkt": "hoeje-taastrup-direktionen-2014-08-26-3", "Mødedato": "2014-08-26", "Punktnummer": "3",
+    assert row == {"Punkt": "hoeje-taastrup-direktionen-2014-08-26-3", "Mødedato": "2014-08-26",
+                   "Kommune": "Høje-Taastrup", "Udvalg": "Direktionen", "Punktnummer": "3",
                    "Titel": "Status på revisionsberetninger", "Sagsnummer": "14/17334",
                    "Beslutning": "Taget til efterretning",
                    "Beslutningstekst": row["Beslutningstekst"], "Centre": "SOUC, BSC",
-                   "Adresse": "http://localhost/moeder/2014-08-26/punkt/3"}
+                   "Adresse": "http://localhost/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3"}
     assert row["Beslutningstekst"].startswith("Direktionen tog sagen til efterretning og konstaterede med tilfredshed")
     everything = list(csv.DictReader(io.StringIO(client.get("/api/search?format=csv").get_data(as_text=True)[1:]),
                                      delimiter=";"))
@@ -738,7 +741,7 @@ def test_api_search_csv_opens_in_danish_excel_with_every_hit(client) -> None:
 
 def test_api_search_csv_with_commas_for_other_tools(client) -> None:
     text = client.get("/api/search?q=kmd&format=csv&sep=,").get_data(as_text=True)
-    assert text.startswith("\ufeffPunkt,Mødedato,Punktnummer,")
+    assert text.startswith("\ufeffPunkt,Mødedato,Kommune,Udvalg,Punktnummer,")
     assert len(list(csv.DictReader(io.StringIO(text[1:])))) == 3
     response = client.get("/api/search?q=kmd&format=csv&sep=|")
     assert (response.status_code, response.get_json()) == (400, {"error": {"param": "sep", "message": "skal være ; eller ,"}})
@@ -752,7 +755,7 @@ def test_api_item_meeting_and_case(client) -> None:
     marked = client.get("/api/items/hoeje-taastrup-direktionen-2018-11-05-3?q=revisionsberetning").get_json()
     assert "<mark>revisionsberetning</mark>" in marked["title_html"]
 
-    meeting = client.get("/api/meetings/2018-11-05").get_json()
+    meeting = client.get("/api/meetings/hoeje-taastrup-direktionen-2018-11-05").get_json()
     assert meeting["date"] == "2018-11-05" and meeting["meeting"]["start_time"] == "10:00"
     assert [i["number"] for i in meeting["items"]] == list(range(1, 10))
     assert meeting["meeting"]["participants"][-1] == {"name": "Kathrine Seier Skastrup", "role": "sekretær"}
@@ -772,12 +775,12 @@ def test_atom_feed_of_a_search_newest_first(client) -> None:
     entries = root.findall(f"{ATOM}entry")
     # Each entry links to the item with the search and the matching section, as the page's hits do.
     assert [e.find(f"{ATOM}link").get("href") for e in entries] == [
-        "http://localhost/moeder/2018-11-05/punkt/3?q=revisionsberetning#baggrund",
-        "http://localhost/moeder/2016-11-30/punkt/1?q=revisionsberetning#baggrund",
-        "http://localhost/moeder/2014-08-26/punkt/3?q=revisionsberetning#sagsfremstilling"]
+        "http://localhost/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3?q=revisionsberetning#baggrund",
+        "http://localhost/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/1?q=revisionsberetning#baggrund",
+        "http://localhost/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3?q=revisionsberetning#sagsfremstilling"]
     assert [e.findtext(f"{ATOM}id") for e in entries] == [
-        "http://localhost/moeder/2018-11-05/punkt/3", "http://localhost/moeder/2016-11-30/punkt/1",
-        "http://localhost/moeder/2014-08-26/punkt/3"]
+        "http://localhost/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3", "http://localhost/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/1",
+        "http://localhost/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3"]
     assert [e.findtext(f"{ATOM}updated") for e in entries] == [
         "2018-11-05T00:00:00Z", "2016-11-30T00:00:00Z", "2014-08-26T00:00:00Z"]
     first = entries[0]
@@ -800,10 +803,10 @@ def test_openapi_document_describes_every_endpoint(client, app) -> None:
     # The same routes as the app serves (path parameters compared by position, not name).
     served = {re.sub(r"<[^>]+>", "{}", rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     assert served == {re.sub(r"\{\w+\}", "{}", path) for path in document["paths"]}
-    assert set(document["paths"]) == {"/api/search", "/api/items/{id}", "/api/meetings", "/api/meetings/{date}",
-                                      "/api/cases/{yy}/{n}", "/api/openapi.json", "/healthz", "/feed"}
+    assert set(document["paths"]) == {"/api/search", "/api/items/{id}", "/api/meetings", "/api/meetings/{id}",
+                                      "/api/cases/{case_number}", "/api/openapi.json", "/healthz", "/feed"}
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "year", "centre", "case", "decision", "committee", "from", "to", "sort", "size", "expand",
+    assert names == {"q", "year", "centre", "case", "decision", "committee", "municipality", "from", "to", "sort", "size", "expand",
                      "page", "format"}
     # Every $ref resolves.
     refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(document)))

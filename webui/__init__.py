@@ -9,11 +9,11 @@ MINUTES_INDEX, "var/index". Served by `minutes serve` (waitress); never in debug
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import BaseConverter, ValidationError
 
 from . import searcher
 from .formatting import FILTERS
@@ -36,20 +36,18 @@ ERROR_TEXTS = {
 }
 
 
-class IsoDateConverter(BaseConverter):
-    """A calendar date written YYYY-MM-DD; anything else (2018-13-45, 5-11-2018) does not match: 404."""
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-    regex = r"\d{4}-\d{2}-\d{2}"
 
-    def to_python(self, value: str) -> str:
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            raise ValidationError() from None
-        return value
-
-    def to_url(self, value) -> str:
-        return value.isoformat() if isinstance(value, date) else str(value)
+def is_iso_date(text: str) -> bool:
+    """Whether `text` is a calendar date written YYYY-MM-DD (the meeting addresses before committees)."""
+    if not ISO_DATE.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def create_app(index_dir: str | os.PathLike | None = None, test_config: dict | None = None) -> Flask:
@@ -65,7 +63,6 @@ def create_app(index_dir: str | os.PathLike | None = None, test_config: dict | N
 
     app.json.ensure_ascii = False  # Danish letters as they are
     app.json.sort_keys = False  # keep the documented key order
-    app.url_map.converters["isodate"] = IsoDateConverter
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -6,30 +6,31 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, redirect, request, url_for
 
-from indexer.query import CASE_RE, QueryError, query_from_params, results_to_dict
+from indexer.query import CASE_VALUE_RE, QueryError, query_from_params, results_to_dict
 
 from .formatting import decision_label, plain_text
 from .openapi import openapi_document
 from .pages import original_url
-from .searcher import IndexMissing, get_searcher
+from . import is_iso_date
+from .searcher import IndexMissing, archive_name, get_searcher
 
 bp = Blueprint("api", __name__)
 
 CSV_LIMIT = 10_000  # rows of one export: every hit of any search short of browsing a large archive
 # Danish headers; ';' by default, as Danish Excel reads a CSV file (',' with sep=, for other tools).
-CSV_COLUMNS = ("Punkt", "Mødedato", "Punktnummer", "Titel", "Sagsnummer", "Beslutning", "Beslutningstekst",
-               "Centre", "Adresse")
+CSV_COLUMNS = ("Punkt", "Mødedato", "Kommune", "Udvalg", "Punktnummer", "Titel", "Sagsnummer", "Beslutning",
+               "Beslutningstekst", "Centre", "Adresse")
 CSV_SEPARATORS = (";", ",")
 FEED_SIZE = 20
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # "<committee slug>-<YYYY-MM-DD>-<number>", e.g. hoeje-taastrup-direktionen-2018-11-05-3; the record's own id must match too.
-ITEM_ID = re.compile(r"^(?P<committee>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})-(?P<number>\d{1,4})$")
+ITEM_ID = re.compile(r"^(?P<meeting>[\w-]+-\d{4}-\d{2}-\d{2})-(?P<number>\d{1,4})$")  # meeting id - number
 
 
 def json_error(status: int, param: str | None, message: str):
@@ -69,11 +70,12 @@ def search():
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for hit in results.hits:
-        writer.writerow([hit.id, hit.meeting_date, hit.number, spreadsheet_safe(hit.title), hit.case_number or "",
+        writer.writerow([hit.id, hit.meeting_date, hit.municipality or "", spreadsheet_safe(hit.committee), hit.number,
+                         spreadsheet_safe(hit.title), hit.case_number or "",
                          ", ".join(decision_label(slug) for slug in hit.decision_types),
                          spreadsheet_safe(hit.decision_text), ", ".join(hit.centres), absolute(hit.url)])
     return Response(buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="direktionens-referater.csv"'})
+                    headers={"Content-Disposition": 'attachment; filename="referater.csv"'})
 
 
 def spreadsheet_safe(text: str) -> str:
@@ -84,12 +86,25 @@ def spreadsheet_safe(text: str) -> str:
 @bp.get("/api/items/<item_id>")
 def item(item_id: str):
     match = ITEM_ID.match(item_id)
-    if match is None or not valid_date(match["date"]):
+    if match is None:
         return json_error(404, None, f"intet punkt med id '{item_id}'")
-    record = get_searcher().item(match["date"], int(match["number"]), text=request.args.get("q", ""))
-    if record is None or record["id"] != item_id:
+    searcher = get_searcher()
+    record = searcher.item(match["meeting"], int(match["number"]), text=request.args.get("q", ""))
+    if record is None:
+        # An id of the time before municipalities had their own (direktionen-2018-11-05-3).
+        day = match["meeting"][-10:]
+        moved = [meeting_id for meeting_id in searcher.meetings_on(day) if meeting_id.endswith("-" + match["meeting"])] \
+            if is_iso_date(day) else []
+        if len(moved) == 1 and searcher.item(moved[0], int(match["number"])) is not None:
+            return moved_to(url_for("api.item", item_id=f"{moved[0]}-{match['number']}"))
         return json_error(404, None, f"intet punkt med id '{item_id}'")
     return jsonify(with_original_urls(record))
+
+
+def moved_to(path: str):
+    """A permanent redirect that keeps the request's query string."""
+    query = request.query_string.decode("utf-8", "replace")
+    return redirect(f"{path}?{query}" if query else path, 301)
 
 
 def with_original_urls(record: dict) -> dict:
@@ -112,19 +127,30 @@ def meetings():
     return jsonify({"coverage": searcher.coverage(), "meetings": overview})
 
 
-@bp.get("/api/meetings/<isodate:meeting_date>")
-def meeting(meeting_date: str):
-    items = get_searcher().meeting(meeting_date)
+@bp.get("/api/meetings/<meeting_id>")
+def meeting(meeting_id: str):
+    searcher = get_searcher()
+    if is_iso_date(meeting_id):  # an address of the time before committees had their own
+        on_that_day = searcher.meetings_on(meeting_id)
+        if len(on_that_day) == 1:
+            return moved_to(url_for("api.meeting", meeting_id=on_that_day[0]))
+        if on_that_day:
+            response = jsonify({"error": {"param": None, "message": f"flere møder den {meeting_id}: vælg et"},
+                                "meetings": [absolute(url_for("api.meeting", meeting_id=m)) for m in on_that_day]})
+            response.status_code = 300
+            return response
+        return json_error(404, None, f"intet møde den {meeting_id}")
+    items = searcher.meeting(meeting_id)
     if not items:
-        return json_error(404, None, f"intet møde den {meeting_date}")
+        return json_error(404, None, f"intet møde med id '{meeting_id}'")
     items = [with_original_urls(item) for item in items]
-    return jsonify({"date": meeting_date, "meeting": items[0]["meeting"], "items": items})
+    return jsonify({"id": meeting_id, "date": items[0]["meeting"]["date"], "meeting": items[0]["meeting"],
+                    "items": items})
 
 
-@bp.get("/api/cases/<yy>/<n>")
-def case(yy: str, n: str):
-    case_number = f"{yy}/{n}"
-    items = get_searcher().case(case_number) if CASE_RE.match(case_number) else []
+@bp.get("/api/cases/<path:case_number>")
+def case(case_number: str):
+    items = get_searcher().case(case_number) if CASE_VALUE_RE.match(case_number) else []
     if not items:
         return json_error(404, None, f"ingen sag med nummer '{case_number}'")
     return jsonify({"case_number": case_number, "items": [with_original_urls(item) for item in items]})
@@ -161,9 +187,11 @@ def feed():
 
 def atom_feed(results, text: str) -> bytes:
     root = ET.Element("feed", {"xmlns": ATOM, XML_LANG: "da"})
-    title = f"Direktionens referater: {text}" if text else "Direktionens referater: nyeste punkter"
+    name, owner = archive_name()
+    title = f"{name}: {text}" if text else f"{name}: nyeste punkter"
     ET.SubElement(root, "title").text = title
-    ET.SubElement(root, "subtitle").text = "Punkter fra Direktionens referater, Høje-Taastrup Kommune"
+    ET.SubElement(root, "subtitle").text = f"Punkter fra {name.lower() if name == 'Referater' else name}" + (
+        f", {owner}" if owner else "")
     ET.SubElement(root, "id").text = request.url
     ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": request.url})
     search_url = absolute(url_for("pages.search"))
@@ -194,11 +222,4 @@ def atom_date(day: str | None) -> str:
         return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return f"{day}T00:00:00Z"
 
-
-def valid_date(text: str) -> bool:
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 

@@ -119,17 +119,20 @@ SCHEMAS = {
     },
     "Hit": {
         "type": "object",
-        "required": ["id", "title", "meeting_date", "number", "case_number", "decision_types", "centres", "url",
-                     "section", "snippet"],
+        "required": ["id", "title", "meeting_date", "meeting_id", "committee", "municipality", "number", "case_number",
+                     "decision_types", "centres", "url", "section", "snippet"],
         "properties": {
             "id": _string("Punktets id, fx hoeje-taastrup-direktionen-2018-11-05-3."),
             "title": _string("Punktets titel."),
             "meeting_date": _string("Mødedato.", format="date"),
+            "meeting_id": _string("Mødets id, fx hoeje-taastrup-direktionen-2018-11-05."),
+            "committee": _string("Udvalget, som referatet skriver det, fx Direktionen."),
+            "municipality": _nullable(_string("Kommunen, fx Høje-Taastrup; null hvis ukendt.")),
             "number": {"type": "integer", "minimum": 1},
             "case_number": _nullable(_string("Sagsnummer, fx 18/18580.")),
             "decision_types": _array({"type": "string", "enum": list(DECISION_TYPES)}),
             "centres": _array({"type": "string"}, "Centerkoder."),
-            "url": _string("Sti til punktets side, fx /moeder/2018-11-05/punkt/3."),
+            "url": _string("Sti til punktets side, fx /moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3."),
             "section": _nullable(_string("Anker for det afsnit, uddraget kommer fra (URL-fragment).")),
             "snippet": _string("Uddrag som HTML: escapet tekst med <mark> om de fundne ord."),
         },
@@ -144,7 +147,7 @@ SCHEMAS = {
             "hits": _array(_ref("Hit")),
             "facets": {
                 "type": "object",
-                "description": "Facet -> værdier. committee findes kun, når indekset har mere end ét udvalg.",
+                "description": "Facet -> værdier. committee og municipality findes kun, når indekset har mere end én værdi.",
                 "properties": {name: _array(_ref("FacetValue"))
                                for name in (facet.name for facet in FACETS)},
                 "additionalProperties": _array(_ref("FacetValue")),
@@ -161,10 +164,14 @@ SCHEMAS = {
     },
     "Meeting": {
         "type": "object",
-        "required": ["id", "committee", "date", "start_time", "location", "participants", "source", "item_count"],
+        "required": ["id", "municipality", "committee", "date", "start_time", "location", "participants",
+                     "attendance", "source", "item_count"],
         "properties": {
             "id": _string("Mødets id, fx hoeje-taastrup-direktionen-2018-11-05."),
+            "municipality": _nullable(_string("Kommunen, fx Høje-Taastrup; null hvis ukendt.")),
             "committee": {"type": "string"},
+            "layout": _string("Layoutet referatet er læst med (minutes layouts)."),
+            "attendance": _array({"type": "string"}, "Mødets fraværslinjer (Fraværende: …, Afbud: …)."),
             "date": {"type": "string", "format": "date"},
             "start_time": _nullable(_string("HH:MM")),
             "location": _nullable({"type": "string"}),
@@ -229,8 +236,9 @@ SCHEMAS = {
         },
     },
     "MeetingItems": {
-        "type": "object", "required": ["date", "meeting", "items"],
-        "properties": {"date": {"type": "string", "format": "date"}, "meeting": _ref("Meeting"),
+        "type": "object", "required": ["id", "date", "meeting", "items"],
+        "properties": {"id": _string("Mødets id."), "date": {"type": "string", "format": "date"},
+                       "meeting": _ref("Meeting"),
                        "items": _array(_ref("Item"), "Punkterne i dagsordenens rækkefølge.")},
     },
     "CaseItems": {
@@ -247,21 +255,23 @@ SCHEMAS = {
                        "last_meeting": _nullable({"type": "string", "format": "date"})},
     },
     "Coverage": {
-        "type": "object", "required": ["meetings", "items", "first_meeting", "last_meeting"],
-        "description": "Hvad arkivet rummer: møder, punkter, første og seneste mødedato.",
+        "type": "object",
+        "required": ["meetings", "items", "first_meeting", "last_meeting", "municipalities", "committees"],
+        "description": "Hvad arkivet rummer: møder, punkter, første og seneste mødedato, kommuner og udvalg.",
         "properties": {"meetings": {"type": "integer", "minimum": 0}, "items": {"type": "integer", "minimum": 0},
                        "first_meeting": _nullable({"type": "string", "format": "date"}),
-                       "last_meeting": _nullable({"type": "string", "format": "date"})},
+                       "last_meeting": _nullable({"type": "string", "format": "date"}),
+                       "municipalities": _array({"type": "string"}), "committees": _array({"type": "string"})},
     },
 }
 
 DOCUMENT = {
     "openapi": "3.0.3",
     "info": {
-        "title": "Direktionens referater · Høje-Taastrup Kommune",
-        "version": "1.0.0",
-        "description": ("Søgning i referaterne fra Direktionen i Høje-Taastrup Kommune. Hvert dagsordenspunkt er et "
-                        "dokument. Alle tekster i svarene er på dansk."),
+        "title": "Kommunale referater",
+        "version": "2.0.0",
+        "description": ("Søgning i kommunale udvalgs referater. Hvert dagsordenspunkt er et dokument; møder og punkter "
+                        "har id'er med kommune, udvalg og dato. Alle tekster i svarene er på dansk."),
     },
     "servers": [{"url": "/"}],
     "paths": {
@@ -287,7 +297,7 @@ DOCUMENT = {
             "operationId": "item",
             "parameters": [
                 {"name": "id", "in": "path", "required": True, "description": "Fx hoeje-taastrup-direktionen-2018-11-05-3.",
-                 "schema": {"type": "string", "pattern": r"^[a-zæøå0-9-]+-\d{4}-\d{2}-\d{2}-\d+$"}},
+                 "schema": {"type": "string", "pattern": r"^[a-z0-9-]+-\d{4}-\d{2}-\d{2}-\d+$"}},
                 {"name": "q", "in": "query", "required": False,
                  "description": "Søgetekst, hvis ord markeres i title_html og sections[].html.",
                  "schema": {"type": "string"}},
@@ -304,21 +314,28 @@ DOCUMENT = {
                     "meetings": {"type": "array", "items": _ref("Meeting")}}}}}},
                           "503": ERROR_RESPONSE_503},
         }},
-        "/api/meetings/{date}": {"get": {
+        "/api/meetings/{id}": {"get": {
             "summary": "Et møde og dets punkter",
             "operationId": "meeting",
-            "parameters": [{"name": "date", "in": "path", "required": True, "schema": {"type": "string", "format": "date"}}],
+            "parameters": [{"name": "id", "in": "path", "required": True,
+                            "description": ("Mødets id, fx hoeje-taastrup-direktionen-2018-11-05. En dato (ÅÅÅÅ-MM-DD, "
+                                            "adressen fra før udvalgene fik hver sin) viderestiller (301) til dagens "
+                                            "møde, eller svarer 300 med møderne, når flere udvalg mødtes den dag."),
+                            "schema": {"type": "string", "pattern": r"^[a-z0-9-]+$"}}],
             "responses": {"200": {"description": "Mødet.", "content": {"application/json": {"schema": _ref("MeetingItems")}}},
+                          "301": {"description": "Adressen fra før udvalgene: mødet er flyttet til sit id."},
+                          "300": {"description": "Flere møder den dag.", "content": {"application/json": {
+                              "schema": {"type": "object", "required": ["error", "meetings"], "properties": {
+                                  "error": SCHEMAS["Error"]["properties"]["error"], "meetings": _array(_string("Mødets adresse."))}}}}},
                           "404": ERROR_RESPONSE_404, "503": ERROR_RESPONSE_503},
         }},
-        "/api/cases/{yy}/{n}": {"get": {
+        "/api/cases/{case_number}": {"get": {
             "summary": "Alle punkter i en sag",
             "operationId": "case",
             "parameters": [
-                {"name": "yy", "in": "path", "required": True, "description": "Sagsnummerets år, fx 14.",
-                 "schema": {"type": "string", "pattern": r"^\d{2}$"}},
-                {"name": "n", "in": "path", "required": True, "description": "Sagsnummerets løbenummer, fx 32918.",
-                 "schema": {"type": "string", "pattern": r"^\d{1,6}$"}},
+                {"name": "case_number", "in": "path", "required": True,
+                 "description": "Sagsnummeret som referatet skriver det, fx 14/32918, 249050 eller 330-2018-3619.",
+                 "schema": {"type": "string", "pattern": r"^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$"}},
             ],
             "responses": {"200": {"description": "Sagens punkter.", "content": {"application/json": {"schema": _ref("CaseItems")}}},
                           "404": ERROR_RESPONSE_404, "503": ERROR_RESPONSE_503},

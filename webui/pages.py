@@ -7,9 +7,10 @@ from itertools import groupby
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 
-from indexer.query import CASE_RE, PAGE_SIZES, QueryError, query_from_params
+from indexer.query import CASE_VALUE_RE, PAGE_SIZES, QueryError, query_from_params
 
-from .searcher import get_searcher
+from . import is_iso_date
+from .searcher import archive_name, get_searcher
 from .state import FACET_NAMES, PARAM_NAMES, SORT_LABELS, SearchState, page_window
 
 bp = Blueprint("pages", __name__)
@@ -18,7 +19,7 @@ bp = Blueprint("pages", __name__)
 @bp.app_context_processor
 def page_helpers() -> dict:
     return {"page_window": page_window, "FACET_NAMES": FACET_NAMES, "SORT_LABELS": SORT_LABELS,
-            "PAGE_SIZES": PAGE_SIZES, "original_url": original_url}
+            "PAGE_SIZES": PAGE_SIZES, "original_url": original_url, "archive_name": archive_name}
 
 
 def original_url(meeting: dict, page: int | None = None) -> str | None:
@@ -53,14 +54,31 @@ def search():
                            chips=state.chips(labels), coverage=searcher.coverage())
 
 
-@bp.get("/moeder/<isodate:meeting_date>/punkt/<int:number>")
-def item(meeting_date: str, number: int):
+def moved(meeting_date: str, endpoint: str, **values):
+    """An address of the time before committees had their own (/moeder/2018-11-05): to the meeting
+    of that day, for good; a day on which several committees met lists them."""
+    meeting_ids = get_searcher().meetings_on(meeting_date)
+    if not meeting_ids:
+        abort(404)
+    if len(meeting_ids) == 1:
+        query = request.query_string.decode("utf-8", "replace")
+        target = url_for(endpoint, meeting_id=meeting_ids[0], **values)
+        return redirect(f"{target}?{query}" if query else target, 301)
+    meetings = [get_searcher().meeting(meeting_id)[0]["meeting"] for meeting_id in meeting_ids]
+    return render_template("choose.html", meeting_date=meeting_date, meetings=meetings, endpoint=endpoint,
+                           values=values), 300
+
+
+@bp.get("/moeder/<meeting_id>/punkt/<int:number>")
+def item(meeting_id: str, number: int):
+    if is_iso_date(meeting_id):
+        return moved(meeting_id, "pages.item", number=number)
     q = request.args.get("q", "").strip()
     searcher = get_searcher()
-    record = searcher.item(meeting_date, number, text=q)
+    record = searcher.item(meeting_id, number, text=q)
     if record is None:
         abort(404)
-    previous, following = searcher.neighbours(meeting_date, number)
+    previous, following = searcher.neighbours(meeting_id, number)
     same_case = []
     if record.get("case_number"):
         same_case = [other for other in searcher.case(record["case_number"]) if other["id"] != record["id"]]
@@ -75,18 +93,19 @@ def meetings():
     return render_template("meetings.html", count=len(overview), by_year=by_year)
 
 
-@bp.get("/moeder/<isodate:meeting_date>")
-def meeting(meeting_date: str):
-    items = get_searcher().meeting(meeting_date)
+@bp.get("/moeder/<meeting_id>")
+def meeting(meeting_id: str):
+    if is_iso_date(meeting_id):
+        return moved(meeting_id, "pages.meeting")
+    items = get_searcher().meeting(meeting_id)
     if not items:
         abort(404)
     return render_template("meeting.html", meeting=items[0]["meeting"], items=items)
 
 
-@bp.get("/sager/<yy>/<n>")
-def case(yy: str, n: str):
-    case_number = f"{yy}/{n}"
-    if not CASE_RE.match(case_number):
+@bp.get("/sager/<path:case_number>")
+def case(case_number: str):
+    if not CASE_VALUE_RE.match(case_number):
         abort(404)
     items = get_searcher().case(case_number)
     if not items:

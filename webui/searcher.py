@@ -15,7 +15,7 @@ from indexer.search import IndexMissing, SearchIndex
 
 EXTENSION = "minutes_searcher"
 
-__all__ = ["IndexMissing", "get_searcher", "init_app", "keep_warm", "stop_warming"]
+__all__ = ["IndexMissing", "archive_name", "get_searcher", "init_app", "keep_warm", "stop_warming"]
 
 
 class _Holder:
@@ -37,6 +37,21 @@ class _Holder:
 
 def init_app(app: Flask, index_dir: str) -> None:
     app.extensions[EXTENSION] = _Holder(index_dir)
+
+
+def archive_name() -> tuple[str, str]:
+    """The site's name after what the archive holds: (title, owner), e.g. ("Direktionens referater",
+    "Høje-Taastrup Kommune") for one committee, ("Referater", "Høje-Taastrup Kommune") for several, and
+    ("Referater", "danske kommuner") for several municipalities. Before there is an index: ("Referater", "")."""
+    try:
+        coverage = get_searcher().coverage()
+    except IndexMissing:
+        return "Referater", ""
+    municipalities, committees = coverage["municipalities"], coverage["committees"]
+    owner = f"{municipalities[0]} Kommune" if len(municipalities) == 1 else "danske kommuner" if municipalities else ""
+    if len(committees) == 1 and " " not in committees[0]:
+        return f"{committees[0]}s referater", owner  # Direktionens, Byrådets
+    return "Referater", owner
 
 
 def get_searcher() -> SearchIndex:

@@ -55,11 +55,12 @@ CONNECTION_WAIT_SECONDS = 5  # a search waits this long for the database before 
 RANK_TEXT_WORDS = 60  # ranking reads the title, decision, attachments and this many words of the text
 MAX_POSITION = 16383  # tsvector positions stop here (later ones are stored as 16383)
 FIELD_GAP = 100  # positions between two fields, so that no phrase spans them
-SINGLE_VALUED = ("id", "meeting_id", "source", "source_hash", "committee", "date", "year", "case", "closed")
+SINGLE_VALUED = ("id", "meeting_id", "source", "source_hash", "municipality", "committee", "date", "year", "case",
+                 "closed")
 MULTI_VALUED = ("decision_types", "centres", "proposers")  # comma-separated in the documents
 # What prepare() reads: the meeting date and the facets' fields. (A new facet's field also needs a
 # column: a migration.)
-KEYWORD_COLUMNS = ("date", *dict.fromkeys(facet.field for facet in FACETS))
+KEYWORD_COLUMNS = ("date", "meeting_id", *dict.fromkeys(facet.field for facet in FACETS))
 COLUMNS = ("key", *SINGLE_VALUED, "number", *MULTI_VALUED, "terms", "rank_terms", "vocabulary", "record")
 
 
@@ -596,7 +597,7 @@ class PostgresWriter:
 
 class PostgresEngine:
     name = "postgresql"
-    format = 2  # 2: rank_terms (migration 0002) filled by a rebuild
+    format = 3  # 2: rank_terms (migration 0002) filled by a rebuild; 3: municipality (0005)
 
     def __init__(self, database: str | None = None) -> None:
         self.database = database

@@ -30,7 +30,7 @@ TEXT_FIELDS = tuple(qt.TEXT_FIELDS)
 # Keyword fields holding one value per document also store a 64-bit hash of it as a fast (column)
 # field: one read of the column gives every document's value, instead of one search per value
 # (thousands of case numbers) or an ordered search by the text (200 ms at 10,000 items).
-SINGLE_VALUED = ("date", "case", "committee", "year")
+SINGLE_VALUED = ("date", "meeting_id", "case", "municipality", "committee", "year")
 KEYWORD_FIELDS = ("id", "meeting_id", "source", "source_hash", "date", "closed", "proposers", "vocabulary",
                   *dict.fromkeys(facet.field for facet in FACETS))
 STORED_KEYWORDS = ("id", "meeting_id", "source", "source_hash")
@@ -64,7 +64,7 @@ def keyword_values(field: str, value: str) -> list[str]:
     """The terms of a keyword field's value, as whoosh's KEYWORD reads them (commas or spaces)."""
     if field in ("vocabulary",):
         return value.split()
-    if field in ("id", "meeting_id", "source", "source_hash", "date", "closed"):
+    if field in ("id", "meeting_id", "source", "source_hash", "date", "closed", *SINGLE_VALUED):
         return [value] if value else []
     return [part for part in (piece.strip() for piece in value.split(",")) if part]
 
@@ -335,7 +335,7 @@ class TantivyWriter:
 
 class TantivyEngine:
     name = "tantivy"
-    format = 2  # 2: hashes of single-valued keywords as fast fields
+    format = 3  # 2: hashes of single-valued keywords as fast fields; 3: meeting_id and municipality too
 
     def create(self, generation: Path) -> TantivyWriter:
         return TantivyWriter(generation, tantivy.Index(make_schema(), path=str(generation)))

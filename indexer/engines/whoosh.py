@@ -91,7 +91,8 @@ def make_schema() -> Schema:
         "vocabulary": KEYWORD(stored=False, scorable=False, lowercase=False),  # already our words, once each
         "record": STORED(),  # the whole item and its meeting as JSON: serving never reads the corpus
     }
-    fields.update({facet.field: keywords() for facet in FACETS})  # year, centres, case, decision_types, ...
+    # One term per value: a committee's name may hold a comma (Erhvervs-, Klima- og Arbejdskraftudvalget).
+    fields.update({facet.field: keywords() if facet.multiple else ID(stored=False) for facet in FACETS})
     return Schema(**fields)
 
 
@@ -327,7 +328,7 @@ TEMPORARY_TOC = re.compile(r"^_MAIN_\d+\.toc\..+$")  # whoosh writes the TOC und
 
 class WhooshEngine:
     name = "whoosh"
-    format = 1
+    format = 2  # 2: single-valued facets (committee, municipality) as one term each
 
     def create(self, generation: Path) -> WhooshWriter:
         return WhooshWriter(whoosh_index.create_in(str(generation), make_schema()))
