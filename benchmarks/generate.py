@@ -1,7 +1,7 @@
 """A deterministic generator of a large minutes archive in the corpus's own format, for benchmarks.
 
 Each generated file is one meeting of Direktionen as plain text, named YYYY-MM-DD.txt like
-corpus/direktionen/*.txt, with the same layout rules (indexer/parse.py): the `REFERAT Direktionen d.
+corpus/hoeje-taastrup/direktionen/*.txt, with the same layout rules (indexer/parse.py): the `REFERAT Direktionen d.
 DD-MM-YYYY` header, `Mødedato`, `Mødested`, `Mødedeltagere`, a dotted `Indholdsfortegnelse`, then
 `Punkt N: Title`, the case number line and headed sections (Baggrund, Indstilling, Sagsfremstilling,
 Økonomi, the decision, Bilag), in either the 2014-15 layout (upper-case headings, attachments first)
@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from indexer.load import load_meeting  # noqa: E402
 
-SEED_DIR = ROOT / "corpus" / "direktionen"
+SEED_DIR = ROOT / "corpus" / "hoeje-taastrup" / "direktionen"
 FIRST_DAY = date(1990, 1, 1)  # a Monday
 MIN_ITEMS, MAX_ITEMS = 5, 12  # per meeting
 

@@ -53,7 +53,7 @@ PHASES = [("1 client", 1, False), ("8 clients", 8, False), ("32 clients", 32, Fa
 
 def scaled_date(seed_stem: str) -> str:
     """The date scaled_corpus gives the first copy of a seed (seeds in sorted order, 3 days apart)."""
-    seeds = [p.stem for p in sorted((ROOT / "corpus" / "direktionen").glob("*.txt"))]
+    seeds = [p.stem for p in sorted((ROOT / "corpus" / "hoeje-taastrup" / "direktionen").glob("*.txt"))]
     return (date(1990, 1, 1) + timedelta(days=3 * seeds.index(seed_stem))).isoformat()
 
 

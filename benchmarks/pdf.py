@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from indexer.sources.pdf import page_text, read_pdf  # noqa: E402
 
-SEEDS = sorted((ROOT / "corpus" / "direktionen").glob("*.txt"))
+SEEDS = sorted((ROOT / "corpus" / "hoeje-taastrup" / "direktionen").glob("*.txt"))
 LIBREOFFICE = ROOT / "tests" / "fixtures" / "pdf" / "libreoffice"
 DANISH = "æøåÆØÅ"
 

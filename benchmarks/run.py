@@ -26,7 +26,7 @@ QUERIES = ["", "revisionsberetning", "KMD", "14/32918", '"status på revisionsbe
 
 
 def scaled_corpus(target: Path, copies: int) -> None:
-    seeds = sorted((ROOT / "corpus" / "direktionen").glob("*.txt"))
+    seeds = sorted((ROOT / "corpus" / "hoeje-taastrup" / "direktionen").glob("*.txt"))
     day = date(1990, 1, 1)
     for copy in range(copies):
         for seed in seeds:

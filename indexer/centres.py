@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+MUNICIPALITY = "Høje-Taastrup"  # whose centres these are: applied to its minutes only
+
 # code -> (display name, other acronyms, full-name spellings)
 CENTRES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "BAC": ("Borger- og Arbejdsmarkedscenteret", (), (

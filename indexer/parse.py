@@ -14,7 +14,7 @@ from datetime import date
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 
-from .centres import find_centres
+from .centres import MUNICIPALITY as CENTRES_MUNICIPALITY, find_centres
 from .layouts import GLUED_HEADINGS, LAYOUTS, MONTHS, MUNICIPALITIES, Layout
 from .model import AgendaItem, Decision, Meeting, Participant, Section, SubDecision
 
@@ -80,7 +80,8 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
     for index, head in enumerate(heads):
         body = text[head.line_start if layout.heading_keeps_line else head.end:head.stop if head.stop >= 0 else None]
         number = head.number if head.number is not None else index + 1
-        item, cut = parse_item(layout, meeting_id, number, head.title, body, head.case_number)
+        item, cut = parse_item(layout, meeting_id, number, head.title, body, head.case_number,
+                               with_centres=municipality == CENTRES_MUNICIPALITY)
         items.append(item)
         if cut:
             cut_off = True
@@ -320,7 +321,7 @@ def parse_participants(names: str) -> list[Participant]:
 
 
 def parse_item(layout: Layout, meeting_id: str, number: int, title: str, body: str,
-               case_number: str | None = None) -> tuple[AgendaItem, bool]:
+               case_number: str | None = None, with_centres: bool = False) -> tuple[AgendaItem, bool]:
     """One agenda item from the text under its heading; also whether the text is cut short inside it."""
     title = strip_inline_html(title)
     lines, cut = body.split("\n"), False
@@ -376,8 +377,8 @@ def parse_item(layout: Layout, meeting_id: str, number: int, title: str, body: s
         sections=sections,
         attachments=attachments,
         decision=decision,
-        centres=find_centres(everything) if layout.centres else [],
-        proposers=find_proposers(sections) if layout.centres else [],
+        centres=find_centres(everything) if with_centres else [],
+        proposers=find_proposers(sections) if with_centres else [],
         other_titles=[printed_title] if printed_title and printed_title.strip().lower() != title.strip().lower() else [],
         attendance=attendance,
     )

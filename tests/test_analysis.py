@@ -79,7 +79,7 @@ def test_the_cached_index_path_gives_exactly_the_chain_s_tokens() -> None:
 
     from indexer.analysis import vocabulary_analyzer
 
-    corpus = Path(__file__).resolve().parent.parent / "corpus" / "direktionen"
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "hoeje-taastrup" / "direktionen"
     for analyzer in (danish_analyzer(), vocabulary_analyzer()):
         for path in sorted(corpus.glob("*.txt")):
             text = path.read_text(encoding="utf-8-sig", errors="replace")

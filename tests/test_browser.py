@@ -76,7 +76,7 @@ def pdf_server(tmp_path_factory: pytest.TempPathFactory):
     from tools.minutes_pdf import minutes_pdf
 
     corpus = tmp_path_factory.mktemp("pdf-corpus")
-    seeds = ROOT / "corpus" / "direktionen"
+    seeds = ROOT / "corpus" / "hoeje-taastrup" / "direktionen"
     (corpus / "2018-11-05.pdf").write_bytes(minutes_pdf((seeds / "2018-11-05.txt").read_text(encoding="utf-8"),
                                                         "Høje-Taastrup Kommune · Referat · Direktionen 2018-11-05"))
     (corpus / "2014-08-26.txt").write_bytes((seeds / "2014-08-26.txt").read_bytes())

@@ -15,7 +15,7 @@ from indexer.schema import write_pointer
 from indexer.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "corpus" / "direktionen" / "2018-11-05.txt"
+SEED = ROOT / "corpus" / "hoeje-taastrup" / "direktionen" / "2018-11-05.txt"
 
 
 @pytest.fixture()
@@ -55,7 +55,7 @@ def test_rerun_on_unchanged_corpus_changes_nothing(corpus, tmp_path) -> None:
 def test_edited_file_replaces_exactly_its_items(corpus, tmp_path) -> None:
     index = tmp_path / "index"
     build_index(corpus, index)
-    path = corpus / "direktionen" / "2016-11-30.txt"
+    path = corpus / "hoeje-taastrup" / "direktionen" / "2016-11-30.txt"
     path.write_text(path.read_text(encoding="utf-8").replace("Udskudt.", "Ikke godkendt."), encoding="utf-8")
     report = build_index(corpus, index)
     assert counts(report) == (0, 1, 4, 0, [], 44)
@@ -68,7 +68,7 @@ def test_edited_file_replaces_exactly_its_items(corpus, tmp_path) -> None:
 def test_removed_file_removes_its_items(corpus, tmp_path) -> None:
     index = tmp_path / "index"
     build_index(corpus, index)
-    (corpus / "direktionen" / "2015-12-07.txt").unlink()
+    (corpus / "hoeje-taastrup" / "direktionen" / "2015-12-07.txt").unlink()
     report = build_index(corpus, index)
     assert counts(report) == (0, 0, 4, 1, [], 36)
     search = SearchIndex(index)
@@ -77,13 +77,13 @@ def test_removed_file_removes_its_items(corpus, tmp_path) -> None:
 
 
 def test_bad_and_duplicate_files_are_named_and_the_rest_indexed(corpus, tmp_path) -> None:
-    (corpus / "direktionen" / "notes.txt").write_text("Husk kaffe\n", encoding="utf-8")
-    shutil.copy(SEED, corpus / "direktionen" / "kopi-af-2018-11-05.txt")
+    (corpus / "hoeje-taastrup" / "direktionen" / "notes.txt").write_text("Husk kaffe\n", encoding="utf-8")
+    shutil.copy(SEED, corpus / "hoeje-taastrup" / "direktionen" / "kopi-af-2018-11-05.txt")
     report = build_index(corpus, tmp_path / "index")
     assert report.failed == [
-        ("direktionen/kopi-af-2018-11-05.txt",
-         "repeats meeting Direktionen 2018-11-05 already indexed from direktionen/2018-11-05.txt"),
-        ("direktionen/notes.txt", "not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)"),
+        ("hoeje-taastrup/direktionen/kopi-af-2018-11-05.txt",
+         "repeats meeting Direktionen 2018-11-05 already indexed from hoeje-taastrup/direktionen/2018-11-05.txt"),
+        ("hoeje-taastrup/direktionen/notes.txt", "not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)"),
     ]
     assert report.items == 44
 
@@ -91,10 +91,10 @@ def test_bad_and_duplicate_files_are_named_and_the_rest_indexed(corpus, tmp_path
 def test_changed_file_that_no_longer_parses_keeps_its_items(corpus, tmp_path) -> None:
     index = tmp_path / "index"
     build_index(corpus, index)
-    (corpus / "direktionen" / "2014-08-26.txt").write_bytes(b"\x00\x01")
+    (corpus / "hoeje-taastrup" / "direktionen" / "2014-08-26.txt").write_bytes(b"\x00\x01")
     report = build_index(corpus, index)
     assert (report.failed, report.items) == (
-        [("direktionen/2014-08-26.txt", "binary file (contains NUL bytes), not a text document")], 44)
+        [("hoeje-taastrup/direktionen/2014-08-26.txt", "binary file (contains NUL bytes), not a text document")], 44)
 
 
 def test_changed_analysis_version_rebuilds(corpus, tmp_path) -> None:
@@ -117,35 +117,35 @@ def cut_after_item(path: Path, number: int) -> str:
 
 def test_a_file_cut_off_is_indexed_with_a_warning_naming_it(corpus, tmp_path) -> None:
     # 2017-12-04's contents list names 10 items; cut before "Punkt 5:", the file holds items 1-4.
-    path = corpus / "direktionen" / "2017-12-04.txt"
+    path = corpus / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt"
     path.write_text(cut_after_item(path, 5), encoding="utf-8")
     report = build_index(corpus, tmp_path / "index")
     assert (report.failed, report.warnings, report.items) == ([], [(
-        "direktionen/2017-12-04.txt",
+        "hoeje-taastrup/direktionen/2017-12-04.txt",
         "the contents list names 10 items but the file holds 4 (the last is item 4); it may be cut off")], 44 - 6)
     assert report.summary().endswith("; 1 warnings")
 
 
 def test_files_over_the_size_limit_are_refused_by_name_and_the_rest_indexed(corpus, tmp_path) -> None:
-    big = corpus / "direktionen" / "2001-01-01.txt"
+    big = corpus / "hoeje-taastrup" / "direktionen" / "2001-01-01.txt"
     big.write_text(synthetic_meeting(date(2001, 1, 1)) + "x" * 2_000_000, encoding="utf-8")
     report = build_index(corpus, tmp_path / "index", max_file_mb=1.5)
     assert (report.failed, report.new, report.items) == (
-        [("direktionen/2001-01-01.txt", "too large: 2.04 MB, the limit is 1.5 MB (--max-file-mb)")], 5, 44)
+        [("hoeje-taastrup/direktionen/2001-01-01.txt", "too large: 2.04 MB, the limit is 1.5 MB (--max-file-mb)")], 5, 44)
 
 
 def test_a_changed_file_over_the_limit_keeps_its_items(corpus, tmp_path) -> None:
     index = tmp_path / "index"
     build_index(corpus, index)
-    path = corpus / "direktionen" / "2018-11-05.txt"
+    path = corpus / "hoeje-taastrup" / "direktionen" / "2018-11-05.txt"
     path.write_text(path.read_text(encoding="utf-8") + "x" * 2_000_000, encoding="utf-8")
     report = build_index(corpus, index, max_file_mb=2)
-    assert (report.failed, report.items) == ([("direktionen/2018-11-05.txt",
+    assert (report.failed, report.items) == ([("hoeje-taastrup/direktionen/2018-11-05.txt",
                                                "too large: 2.04 MB, the limit is 2 MB (--max-file-mb)")], 44)
 
 
 def test_links_loops_and_special_files_are_named_and_followed_links_indexed(corpus, tmp_path) -> None:
-    folder = corpus / "direktionen"
+    folder = corpus / "hoeje-taastrup" / "direktionen"
     (folder / "loop.txt").symlink_to("loop.txt")
     (folder / "gone.txt").symlink_to("nowhere.txt")
     (folder / "up").symlink_to("..")  # a folder link back to the corpus: followed once, then named
@@ -156,17 +156,17 @@ def test_links_loops_and_special_files_are_named_and_followed_links_indexed(corp
     (corpus / "more").symlink_to(elsewhere)  # a linked folder of minutes is indexed
     report = build_index(corpus, tmp_path / "index")
     assert report.failed == [
-        ("direktionen/gone.txt", "broken symbolic link to nowhere.txt"),
-        ("direktionen/loop.txt", "symbolic link loop"),
-        ("direktionen/pipe.txt", "not a regular file"),
-        ("direktionen/up/", "symbolic link loop (leads back to a folder above it)"),
+        ("hoeje-taastrup/direktionen/gone.txt", "broken symbolic link to nowhere.txt"),
+        ("hoeje-taastrup/direktionen/loop.txt", "symbolic link loop"),
+        ("hoeje-taastrup/direktionen/pipe.txt", "not a regular file"),
+        ("hoeje-taastrup/direktionen/up/", "symbolic link loop (leads back to a folder above it)"),
     ]
     assert (report.new, report.items) == (6, 44 + 9)
 
 
 def test_an_unreadable_file_is_named(corpus, tmp_path, monkeypatch) -> None:
     # Permission bits do not stop root, so the refusal is simulated where the file is read.
-    unreadable = corpus / "direktionen" / "2015-12-07.txt"
+    unreadable = corpus / "hoeje-taastrup" / "direktionen" / "2015-12-07.txt"
     read_bytes = Path.read_bytes
 
     def refuse(path: Path) -> bytes:
@@ -176,4 +176,4 @@ def test_an_unreadable_file_is_named(corpus, tmp_path, monkeypatch) -> None:
 
     monkeypatch.setattr(Path, "read_bytes", refuse)
     report = build_index(corpus, tmp_path / "index")
-    assert (report.failed, report.items) == ([("direktionen/2015-12-07.txt", "cannot read: Permission denied")], 36)
+    assert (report.failed, report.items) == ([("hoeje-taastrup/direktionen/2015-12-07.txt", "cannot read: Permission denied")], 36)

@@ -20,7 +20,7 @@ def run(*args: str):
 
 
 def test_parse_json_follows_the_contract() -> None:
-    result = run("parse", "--json", CORPUS / "direktionen" / "2018-11-05.txt")
+    result = run("parse", "--json", CORPUS / "hoeje-taastrup" / "direktionen" / "2018-11-05.txt")
     assert result.exit_code == 0
     [meeting] = json.loads(result.output)
     assert sorted(meeting) == ["attendance", "committee", "date", "id", "items", "layout", "location", "municipality",
@@ -37,7 +37,7 @@ def test_parse_json_follows_the_contract() -> None:
 
 
 def test_parse_summary_is_readable() -> None:
-    result = run("parse", CORPUS / "direktionen" / "2017-12-04.txt")
+    result = run("parse", CORPUS / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt")
     assert result.exit_code == 0
     assert "   6. Driftssituationen med KMD (16/4232) — Taget til efterretning [1 bilag; centre: ØDC]" in result.output
 
@@ -46,7 +46,7 @@ def test_parse_bad_files_one_line_each_and_good_ones_still_parse(tmp_path) -> No
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "image.txt").write_bytes(b"\x89PNG\x00\x00\x00")
     (tmp_path / "letter.txt").write_text("Kære borger\n", encoding="utf-8")
-    good = CORPUS / "direktionen" / "2014-08-26.txt"
+    good = CORPUS / "hoeje-taastrup" / "direktionen" / "2014-08-26.txt"
     result = run("parse", "--json", tmp_path / "empty.txt", tmp_path / "image.txt", tmp_path / "letter.txt",
                  tmp_path / "missing.txt", good)
     assert result.exit_code == 1
@@ -62,11 +62,11 @@ def test_parse_bad_files_one_line_each_and_good_ones_still_parse(tmp_path) -> No
 def test_index_prints_one_summary_line_and_fails_on_a_bad_file(tmp_path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    (corpus / "direktionen" / "junk.txt").write_text("ikke et referat\n", encoding="utf-8")
+    (corpus / "hoeje-taastrup" / "direktionen" / "junk.txt").write_text("ikke et referat\n", encoding="utf-8")
     result = run("index", "--corpus", corpus, "--index", tmp_path / "index")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"minutes: {corpus / 'direktionen/junk.txt'}: not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)"]
+        f"minutes: {corpus / 'hoeje-taastrup/direktionen/junk.txt'}: not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)"]
     [summary] = result.stdout.splitlines()
     assert summary.startswith("index rebuilt: 5 new, 0 changed, 0 unchanged, 0 removed, 1 failed files; 44 items; ")
 
@@ -79,7 +79,7 @@ def cut_before_item_5(source: Path, target: Path) -> None:
 def test_index_warns_by_name_about_a_cut_off_file_and_still_succeeds(tmp_path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    path = corpus / "direktionen" / "2017-12-04.txt"
+    path = corpus / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt"
     cut_before_item_5(path, path)  # its contents list names 10 items
     result = run("index", "--corpus", corpus, "--index", tmp_path / "index")
     assert result.exit_code == 0
@@ -93,7 +93,7 @@ def test_index_warns_by_name_about_a_cut_off_file_and_still_succeeds(tmp_path) -
 
 def test_parse_warns_about_a_cut_off_file(tmp_path) -> None:
     path = tmp_path / "2017-12-04.txt"
-    cut_before_item_5(CORPUS / "direktionen" / "2017-12-04.txt", path)
+    cut_before_item_5(CORPUS / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt", path)
     result = run("parse", path)
     assert (result.exit_code, result.stderr) == (0, f"minutes: {path}: warning: the contents list names 10 items "
                                                     "but the file holds 4 (the last is item 4); it may be cut off\n")
@@ -105,7 +105,7 @@ def test_index_refuses_a_file_over_max_file_mb(tmp_path) -> None:
     result = run("index", "--corpus", corpus, "--index", tmp_path / "index", "--max-file-mb", "0.04")
     # 2016-11-30 (39,102 bytes) and 2018-11-05 (38,137) fit under 40 KB; 2017-12-04 (44,234) does not.
     assert (result.exit_code, result.stderr.splitlines()) == (1, [
-        f"minutes: {corpus / 'direktionen/2017-12-04.txt'}: too large: 0.0442 MB, the limit is 0.04 MB (--max-file-mb)"])
+        f"minutes: {corpus / 'hoeje-taastrup/direktionen/2017-12-04.txt'}: too large: 0.0442 MB, the limit is 0.04 MB (--max-file-mb)"])
 
 
 def test_search_json(index_dir) -> None:

@@ -36,7 +36,7 @@ from indexer.search import SearchIndex
 from webui import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "corpus" / "direktionen" / "2018-11-05.txt"
+SEED = ROOT / "corpus" / "hoeje-taastrup" / "direktionen" / "2018-11-05.txt"
 STOP_AT = ROOT / "tests" / "tools" / "stop_at.py"
 
 # revisionsberetning: 2014-08-26 #3, 2016-11-30 #1, 2018-11-05 #3 (its title). The new files are the
@@ -50,7 +50,7 @@ NEW_ANSWERS = (44 + 9 * len(NEW_DAYS), AUDIT_ITEMS | {f"hoeje-taastrup-direktion
 def add_new_minutes(corpus: Path, days=NEW_DAYS) -> None:
     text = SEED.read_text(encoding="utf-8")
     for day in days:
-        (corpus / "direktionen" / f"{day.isoformat()}.txt").write_text(
+        (corpus / "hoeje-taastrup" / "direktionen" / f"{day.isoformat()}.txt").write_text(
             text.replace("05-11-2018", day.strftime("%d-%m-%Y")), encoding="utf-8")
 
 

@@ -14,7 +14,7 @@ from indexer.query import Query, results_to_dict
 from indexer.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "corpus" / "direktionen").glob("*.txt"))
+SEEDS = sorted((ROOT / "corpus" / "hoeje-taastrup" / "direktionen").glob("*.txt"))
 
 
 def engine_of(index: Path) -> str:

@@ -86,7 +86,7 @@ def test_the_case_facet_shows_the_ten_most_frequent_and_a_selected_one_beyond_th
 
     from indexer.load import load_meeting
 
-    corpus = Path(__file__).resolve().parent.parent / "corpus" / "direktionen"
+    corpus = Path(__file__).resolve().parent.parent / "corpus" / "hoeje-taastrup" / "direktionen"
     cases = Counter(item.case_number for path in sorted(corpus.glob("*.txt"))
                     for item in load_meeting(path).items if item.case_number)
     ranked = sorted(cases.items(), key=lambda pair: (-pair[1], pair[0]))

@@ -265,10 +265,11 @@ def test_ad_points_are_sub_decisions() -> None:
         ("Ad 1.", "Taget til efterretning.", "taget-til-efterretning"), ("Ad 2.", "Godkendt.", "godkendt")]
 
 
-def test_centres_apply_only_to_hoeje_taastrup_layouts() -> None:
+def test_centres_apply_only_to_hoeje_taastrups_minutes() -> None:
     body = "1. Budget\n\nSagsfremstilling\n\nØkonomi- og Digitaliseringscenteret indstiller.\n\nBeslutning\n\nGodkendt.\n"
-    item = parse_minutes(WEB.format(body=body), "x").items[0]
-    assert (item.centres, item.proposers) == ([], [])
+    found = [(item.centres, item.proposers) for municipality in ("Høje-Taastrup", "Hvidovre")
+             for item in parse_minutes(WEB.format(body=body), "x", hints=SourceHints(municipality)).items]
+    assert found == [(["ØDC"], ["ØDC"]), ([], [])]
 
 
 def test_layout_files_are_data_in_the_package() -> None:

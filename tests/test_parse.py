@@ -13,7 +13,7 @@ from indexer.load import decode, load_meeting
 from indexer.parse import ParseError, parse_decision, parse_minutes
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus" / "direktionen"
+CORPUS = ROOT / "corpus" / "hoeje-taastrup" / "direktionen"
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURES = Path(__file__).parent / "fixtures"
 

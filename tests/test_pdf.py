@@ -20,7 +20,7 @@ from tools.minutes_pdf import minutes_pdf
 from test_parse import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "corpus" / "direktionen").glob("*.txt"))
+SEEDS = sorted((ROOT / "corpus" / "hoeje-taastrup" / "direktionen").glob("*.txt"))
 GOLDEN = Path(__file__).parent / "golden"
 LIBREOFFICE = Path(__file__).parent / "fixtures" / "pdf" / "libreoffice"
 
@@ -219,7 +219,7 @@ def test_a_damaged_pdf_is_named_damaged() -> None:
 
 
 def test_index_reads_text_and_pdf_names_bad_pdfs_and_keeps_the_rest(tmp_path) -> None:
-    corpus = tmp_path / "corpus" / "direktionen"
+    corpus = tmp_path / "corpus" / "hoeje-taastrup" / "direktionen"
     corpus.mkdir(parents=True)
     for seed in SEEDS[:2]:
         (corpus / seed.name).write_bytes(seed.read_bytes())

@@ -155,8 +155,8 @@ def test_the_word_counts_follow_every_update(database, tmp_path) -> None:
     shutil.copytree(ROOT / "corpus", corpus)
     index = tmp_path / "index"
     build_index(corpus, index, engine="postgresql")
-    (corpus / "direktionen" / "2017-12-04.txt").unlink()  # removed
-    changed = corpus / "direktionen" / "2016-11-30.txt"
+    (corpus / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt").unlink()  # removed
+    changed = corpus / "hoeje-taastrup" / "direktionen" / "2016-11-30.txt"
     changed.write_text(changed.read_text(encoding="utf-8").replace("Budget", "Budgetgodkendelse"), encoding="utf-8")
     assert (build_index(corpus, index).changed, build_index(corpus, index).unchanged) == (1, 4)
     schema = settings(index)["schema"]
@@ -183,7 +183,7 @@ def test_a_reader_on_another_machine_loads_the_state_the_run_stored(database, tm
     computed = []
     monkeypatch.setattr(indexer.search, "prepare", lambda snapshot: computed.append(snapshot))
     assert reader.search(Query()).total == 44
-    (corpus / "direktionen" / "2017-12-04.txt").unlink()  # an update: its 10 items go
+    (corpus / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt").unlink()  # an update: its 10 items go
     build_index(corpus, index)
     assert (reader.search(Query()).total, computed) == (34, [])
 

@@ -35,7 +35,7 @@ def test_an_update_replaces_the_prepared_state(tmp_path) -> None:
     shutil.copytree(ROOT / "corpus", corpus)
     build_index(corpus, tmp_path / "index")
     before = list((tmp_path / "index").glob("gen-*/prepared-*.pickle"))
-    (corpus / "direktionen" / "2017-12-04.txt").unlink()  # its 10 items go
+    (corpus / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt").unlink()  # its 10 items go
     build_index(corpus, tmp_path / "index")
     after = list((tmp_path / "index").glob("gen-*/prepared-*.pickle"))
     assert (len(after), after != before) == (1, True)

@@ -15,7 +15,7 @@ from indexer.parse import ParseError, parse_minutes
 from indexer.query import Query
 from indexer.search import SearchIndex
 
-SEED = (Path(__file__).resolve().parent.parent / "corpus" / "direktionen" / "2014-08-26.txt").read_text(
+SEED = (Path(__file__).resolve().parent.parent / "corpus" / "hoeje-taastrup" / "direktionen" / "2014-08-26.txt").read_text(
     encoding="utf-8")
 LINES = SEED.splitlines()
 

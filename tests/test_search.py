@@ -13,7 +13,7 @@ from indexer.load import load_meeting
 from indexer.query import Query, query_from_params, results_to_dict
 from indexer.search import SearchIndex
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "direktionen"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "hoeje-taastrup" / "direktionen"
 AUDIT_REPORT_ITEMS = {"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2016-11-30-1", "hoeje-taastrup-direktionen-2018-11-05-3"}
 
 

@@ -1,5 +1,5 @@
 """The web UI and JSON API on the real corpus index. Every expected value below was read from the
-minutes text in corpus/direktionen/ (see the comments), not copied from the app's output."""
+minutes text in corpus/hoeje-taastrup/direktionen/ (see the comments), not copied from the app's output."""
 
 from __future__ import annotations
 
@@ -234,7 +234,7 @@ def test_a_word_finds_the_compounds_holding_it_on_the_page_and_in_the_api(client
 def test_the_original_document_is_linked_from_the_item_meeting_api_and_served_from_the_index(client) -> None:
     import hashlib
 
-    source = ROOT / "corpus" / "direktionen" / "2018-11-05.txt"
+    source = ROOT / "corpus" / "hoeje-taastrup" / "direktionen" / "2018-11-05.txt"
     name = hashlib.sha256(source.read_bytes()).hexdigest() + ".txt"
     data = client.get("/api/items/hoeje-taastrup-direktionen-2018-11-05-3").get_json()
     url = f"http://localhost/originaler/{name}"
@@ -390,7 +390,7 @@ def test_query_text_is_escaped_everywhere(client) -> None:
 
 
 def test_corpus_text_is_escaped(client) -> None:
-    source = (ROOT / "corpus" / "direktionen" / "2015-12-07.txt").read_text(encoding="utf-8")
+    source = (ROOT / "corpus" / "hoeje-taastrup" / "direktionen" / "2015-12-07.txt").read_text(encoding="utf-8")
     assert "<i>Incorp</i>" in source  # stray HTML in the minutes (the parser makes it plain text)
     body = page(client, "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5")
     assert "<i>" not in body and "<td>Incorp</td>" in body
@@ -585,7 +585,7 @@ def test_running_server_sees_updated_and_rebuilt_index_without_restart(tmp_path)
     build_index(corpus, tmp_path / "index")
     client = create_app(tmp_path / "index", {"TESTING": True}).test_client()
     assert client.get("/api/search?q=KMD").get_json()["total"] == 3
-    (corpus / "direktionen" / "2017-12-04.txt").unlink()
+    (corpus / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt").unlink()
     build_index(corpus, tmp_path / "index")  # an update commits into the same generation
     assert client.get("/api/search?q=KMD").get_json()["total"] == 2
     build_index(corpus, tmp_path / "index", rebuild=True)  # a rebuild swaps in a new generation
@@ -609,7 +609,7 @@ def test_a_warm_server_builds_the_masks_of_an_update_before_any_request(tmp_path
     try:
         with app.app_context():
             search_index = get_searcher()
-        (corpus / "direktionen" / "2017-12-04.txt").unlink()  # its 10 items go
+        (corpus / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt").unlink()  # its 10 items go
         build_index(corpus, tmp_path / "index")
         deadline = time.monotonic() + 20
         while not any(len(state.live) == 34 for state in search_index._prepared.values()):

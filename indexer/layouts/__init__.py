@@ -26,7 +26,6 @@ class Layout:
     description: str
     priority: int  # detection tries layouts from the lowest up
     municipality: str | None  # fixed for a municipality's own layout; else from the path or the text
-    centres: bool  # Høje-Taastrup's centres and proposers apply
     signature: tuple[re.Pattern[str], ...]  # all must be found for detection to try the layout
     committee: tuple[re.Pattern[str], ...]  # searched in the front matter; the first pattern found wins
     committee_line: tuple[re.Pattern[str], ...]  # a name by its ending, after the decision heading's
@@ -86,7 +85,6 @@ def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
         description=spec.get("description", ""),
         priority=int(spec.get("priority", 50)),
         municipality=spec.get("municipality"),
-        centres=bool(spec.get("centres", False)),
         signature=_patterns(spec.get("signature", []), f"{where}: signature"),
         committee=_patterns(header.get("committee", []), f"{where}: header.committee"),
         committee_line=_patterns(header.get("committee_line", []), f"{where}: header.committee_line"),

@@ -17,7 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "corpus" / "direktionen"
+SEEDS = ROOT / "corpus" / "hoeje-taastrup" / "direktionen"
 TARGET = ROOT / "tests" / "fixtures" / "pdf" / "libreoffice"
 
 DOCUMENT = """<?xml version="1.0" encoding="UTF-8"?>
