@@ -57,3 +57,27 @@ def searcher(index_dir: Path) -> SearchIndex:
     index = SearchIndex(index_dir)
     yield index
     index.close()
+
+
+ARCHIVE_FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def archive_corpus(folder: Path) -> Path:
+    """The two-committee, two-municipality archive (tests/fixtures/archive/README.md) in `folder`."""
+    import shutil
+
+    shutil.copytree(CORPUS, folder, dirs_exist_ok=True)
+    shutil.copytree(ARCHIVE_FIXTURES / "archive", folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
+    for name, target in (("hoeje-taastrup-byraadet-2017-08-29.txt", "hoeje-taastrup/byraadet/2017-08-29.txt"),
+                         ("hvidovre-oekonomiudvalget-2018-12-03.txt", "hvidovre/oekonomiudvalget/2018-12-03.txt")):
+        (folder / target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ARCHIVE_FIXTURES / "layouts" / name, folder / target)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def archive_index(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
+    path = tmp_path_factory.mktemp(f"archive-{engine}")
+    report = build_index(archive_corpus(tmp_path_factory.mktemp("archive-corpus")), path, engine=engine)
+    assert (report.failed, report.items) == ([], 52)
+    return path

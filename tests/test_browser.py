@@ -87,6 +87,13 @@ def pdf_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
+def archive_server(archive_index: Path):
+    """Several committees and two municipalities (tests/fixtures/archive/README.md)."""
+    with serving(archive_index) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
 def browser():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -145,6 +152,34 @@ def test_browse_case_history_and_keyboard_use(server, page: Page) -> None:
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == "#indhold"
     page.screenshot(path=ARTIFACTS / "browse.png", full_page=False)
+
+
+def test_a_two_committee_archive_is_searched_narrowed_and_browsed_by_committee(archive_server, page: Page) -> None:
+    page.goto(f"{archive_server}/?q=kmd")
+    expect(page.locator(".results__count")).to_contain_text("4 punkter")
+    expect(page.locator("#facet-municipality ~ ul")).to_contain_text("Høje-Taastrup")
+    page.locator("#facet-committee ~ ul a", has_text="Økonomiudvalget").click()
+    expect(page.locator(".results__count")).to_contain_text("1 punkt")
+    assert "committee=%C3%98konomiudvalget" in page.url
+    expect(page.locator(".hits > li .hit__meta")).to_contain_text("Økonomiudvalget")
+    page.locator(".hits > li a", has_text="Kontrakt med KMD om koncernsystemet").click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith(f"{archive_server}/moeder/hoeje-taastrup-oekonomiudvalget-2018-11-05/punkt/3?q=kmd")
+    expect(page.locator(".item__header .eyebrow")).to_contain_text("Økonomiudvalget · Høje-Taastrup Kommune")
+    expect(page.locator("section.decision mark")).to_have_count(0)
+    expect(page.locator("section#sagsfremstilling mark")).to_have_text(["KMD"])
+    page.screenshot(path=ARTIFACTS / "archive-item-oekonomiudvalget.png", full_page=True)
+
+    # The address of the time before committees had their own names a day on which two met.
+    page.goto(f"{archive_server}/moeder/2018-11-05")
+    expect(page.locator("h1")).to_contain_text("Møder")
+    page.get_by_role("link", name="Møde i Økonomiudvalget, Høje-Taastrup Kommune").click()
+    page.wait_for_load_state("load")
+    assert page.url == f"{archive_server}/moeder/hoeje-taastrup-oekonomiudvalget-2018-11-05"
+    expect(page.locator("h1")).to_contain_text("Møde i Økonomiudvalget, Høje-Taastrup Kommune")
+    expect(page.locator(".agenda__item")).to_have_count(3)
+    page.goto(f"{archive_server}/moeder/2014-08-26/punkt/3")
+    assert page.url == f"{archive_server}/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3"
 
 
 def test_phone_layout(server, browser) -> None:
@@ -242,7 +277,8 @@ def test_a_printed_item_shows_its_source_and_address_without_the_search(server, 
     page.goto(f"{server}/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3?q=revisionsberetning")
     page.emulate_media(media="print")
     expect(page.locator(".print-source")).to_be_visible()
-    expect(page.locator(".print-source")).to_contain_text("Kilde: Direktionens referat af mødet 5. november 2018, punkt 3")
+    expect(page.locator(".print-source")).to_contain_text(
+        "Kilde: Referat af mødet i Direktionen 5. november 2018, punkt 3, Høje-Taastrup Kommune.")
     expect(page.locator(".print-source")).to_contain_text(f"Adresse: {server}/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3")
     for banner in (".site-nav", ".back-to-search"):
         expect(page.locator(banner)).to_be_hidden()
@@ -252,15 +288,33 @@ def test_a_printed_item_shows_its_source_and_address_without_the_search(server, 
 AXE = Path(os.environ.get("MINUTES_AXE", ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"))
 
 
+# The pages only an archive of several committees has.
+ARCHIVE_PAGE_TYPES = {
+    "choose": "/moeder/2018-11-05", "committee-search": "/?q=kmd&committee=%C3%98konomiudvalget",
+    "committee-item": "/moeder/hoeje-taastrup-oekonomiudvalget-2018-11-05/punkt/2",
+    "municipality-meeting": "/moeder/hvidovre-oekonomiudvalget-2018-12-03",
+}
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_every_page_type_has_no_accessibility_violations(server, browser, width) -> None:
+    assert axe_violations(browser, server, PAGE_TYPES, width) == {}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_pages_of_a_several_committee_archive_have_no_accessibility_violations(archive_server, browser,
+                                                                                    width) -> None:
+    assert axe_violations(browser, archive_server, ARCHIVE_PAGE_TYPES, width) == {}
+
+
+def axe_violations(browser, server: str, page_types: dict[str, str], width: int) -> dict[str, list[str]]:
     if not AXE.exists():
         pytest.skip(f"axe-core not installed at {AXE} (make test installs it with npm; MINUTES_AXE names another)")
     # bypass_csp: the site's Content-Security-Policy rightly forbids the injected script.
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="da-DK", bypass_csp=True)
     page = context.new_page()
     found = {}
-    for kind, path in PAGE_TYPES.items():
+    for kind, path in page_types.items():
         page.goto(f"{server}{path}")
         page.add_script_tag(path=str(AXE))
         violations = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
@@ -271,4 +325,4 @@ def test_every_page_type_has_no_accessibility_violations(server, browser, width)
         if width == 1280:
             page.screenshot(path=ARTIFACTS / f"desktop-{kind}.png")  # the phone's are taken above
     context.close()
-    assert found == {}
+    return found

@@ -1,0 +1,139 @@
+"""An archive of several committees and municipalities, on every engine: facets, addresses that name
+the committee, the old date addresses, and case histories across committees. Expected values are
+read from the files of tests/fixtures/archive/README.md: Direktionen's 44 items (corpus/), Byrådet
+2017-08-29 (2 items), Økonomiudvalget 2018-11-05 (3) and Hvidovre's Økonomiudvalget 2018-12-03 (3)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from indexer.query import Query
+from indexer.search import SearchIndex
+from webui import create_app
+
+
+@pytest.fixture(scope="module")
+def archive(archive_index) -> SearchIndex:
+    index = SearchIndex(archive_index)
+    yield index
+    index.close()
+
+
+@pytest.fixture(scope="module")
+def client(archive_index):
+    return create_app(archive_index, test_config={"TESTING": True}).test_client()
+
+
+def facet(results, name: str) -> list[tuple[str, int]]:
+    return [(value.value, value.count) for value in results.facets.get(name, [])]
+
+
+def test_committee_and_municipality_facets_appear_with_honest_counts(archive) -> None:
+    results = archive.search(Query(page_size=100))
+    assert (results.total, facet(results, "committee"), facet(results, "municipality")) == (
+        52, [("Direktionen", 44), ("Økonomiudvalget", 6), ("Byrådet", 2)],
+        [("Høje-Taastrup", 49), ("Hvidovre", 3)])
+
+
+def test_both_facets_narrow_a_search_together(archive) -> None:
+    results = archive.search(Query(filters={"committee": ["Økonomiudvalget"], "municipality": ["Hvidovre"]}))
+    assert sorted(hit.id for hit in results.hits) == [f"hvidovre-oekonomiudvalget-2018-12-03-{n}" for n in (1, 2, 3)]
+
+
+def test_kmd_across_committees_with_the_decision_type(archive) -> None:
+    results = archive.search(Query(text="KMD", page_size=100))
+    assert sorted((hit.committee, hit.meeting_date, hit.number) for hit in results.hits) == [
+        ("Direktionen", "2014-08-26", 3), ("Direktionen", "2015-12-07", 5), ("Direktionen", "2017-12-04", 6),
+        ("Økonomiudvalget", "2018-11-05", 3)]
+    narrowed = archive.search(Query(text="KMD", filters={"decision": ["taget-til-efterretning"]}, page_size=100))
+    assert [(hit.committee, hit.number) for hit in narrowed.hits if hit.committee != "Direktionen"] == [
+        ("Økonomiudvalget", 3)]
+
+
+def test_a_case_history_runs_across_committees(archive) -> None:
+    assert [(item["meeting"]["committee"], item["number"]) for item in archive.case("18/642")] == [
+        ("Direktionen", 7), ("Økonomiudvalget", 2)]
+
+
+def test_two_meetings_on_one_day_each_have_their_items(archive) -> None:
+    assert archive.meetings_on("2018-11-05") == ["hoeje-taastrup-direktionen-2018-11-05",
+                                                 "hoeje-taastrup-oekonomiudvalget-2018-11-05"]
+    assert [item["title"] for item in archive.meeting("hoeje-taastrup-oekonomiudvalget-2018-11-05")] == [
+        "Godkendelse af dagsorden", "Endelig HR-strategi 2019-22", "Kontrakt med KMD om koncernsystemet"]
+    assert archive.item("hoeje-taastrup-direktionen-2018-11-05", 2)["title"] == "Økonomiopfølgning 05-11-2018"
+    assert archive.item("hoeje-taastrup-oekonomiudvalget-2018-11-05", 2)["decision"]["types"] == ["anbefalet"]
+
+
+def test_the_meetings_list_names_each_meeting_by_committee_and_municipality(client) -> None:
+    body = client.get("/moeder").get_data(as_text=True)
+    names = re.findall(r'<h3 class="agenda__title"><a href="/moeder/([a-z0-9-]+)">([^<]+)</a>', body)
+    assert names[:3] == [
+        ("hvidovre-oekonomiudvalget-2018-12-03", "Møde i Økonomiudvalget, Hvidovre Kommune, 3. december 2018"),
+        ("hoeje-taastrup-direktionen-2018-11-05", "Møde i Direktionen, Høje-Taastrup Kommune, 5. november 2018"),
+        ("hoeje-taastrup-oekonomiudvalget-2018-11-05",
+         "Møde i Økonomiudvalget, Høje-Taastrup Kommune, 5. november 2018")]
+    assert len(names) == 8
+
+
+def test_an_old_address_of_a_day_with_one_meeting_moves_for_good(client) -> None:
+    response = client.get("/moeder/2014-08-26/punkt/3?q=revisionsberetning")
+    assert (response.status_code, response.headers["Location"]) == (
+        301, "/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3?q=revisionsberetning")
+    response = client.get("/moeder/2017-08-29")
+    assert (response.status_code, response.headers["Location"]) == (301, "/moeder/hoeje-taastrup-byraadet-2017-08-29")
+
+
+def test_an_old_address_of_a_day_with_two_meetings_lets_the_reader_choose(client) -> None:
+    response = client.get("/moeder/2018-11-05/punkt/2")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 300
+    assert re.findall(r'<h2 class="agenda__title"><a href="([^"]+)">([^<]+)</a>', body) == [
+        ("/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/2", "Møde i Direktionen, Høje-Taastrup Kommune"),
+        ("/moeder/hoeje-taastrup-oekonomiudvalget-2018-11-05/punkt/2", "Møde i Økonomiudvalget, Høje-Taastrup Kommune")]
+
+
+def test_an_old_address_of_a_day_without_meetings_is_not_found(client) -> None:
+    assert [client.get(path).status_code for path in ("/moeder/2019-01-01", "/moeder/2018-02-30")] == [404, 404]
+
+
+def test_the_api_moves_old_meeting_and_item_addresses(client) -> None:
+    moved = client.get("/api/meetings/2017-08-29")
+    assert (moved.status_code, moved.headers["Location"]) == (301, "/api/meetings/hoeje-taastrup-byraadet-2017-08-29")
+    choose = client.get("/api/meetings/2018-11-05")
+    assert (choose.status_code, choose.get_json()["meetings"]) == (300, [
+        "http://localhost/api/meetings/hoeje-taastrup-direktionen-2018-11-05",
+        "http://localhost/api/meetings/hoeje-taastrup-oekonomiudvalget-2018-11-05"])
+    item = client.get("/api/items/direktionen-2014-08-26-3?q=kmd")
+    assert (item.status_code, item.headers["Location"]) == (
+        301, "/api/items/hoeje-taastrup-direktionen-2014-08-26-3?q=kmd")
+    assert client.get("/api/items/direktionen-2014-08-26-99").status_code == 404
+
+
+def test_the_api_meeting_carries_municipality_committee_and_attendance(client) -> None:
+    data = client.get("/api/meetings/hoeje-taastrup-oekonomiudvalget-2018-11-05").get_json()
+    meeting = data["meeting"]
+    assert (data["id"], meeting["municipality"], meeting["committee"], meeting["layout"]) == (
+        "hoeje-taastrup-oekonomiudvalget-2018-11-05", "Høje-Taastrup", "Økonomiudvalget", "nummererede-punkter")
+    assert [(item["number"], item["attendance"], item["decision"]["text"]) for item in data["items"]] == [
+        (1, [], "Godkendt."), (2, ["Afbud: Jens Jensen (A)"], "Anbefales."), (3, [], "Taget til efterretning.")]
+
+
+def test_the_item_page_shows_committee_municipality_and_attendance(client) -> None:
+    body = client.get("/moeder/hoeje-taastrup-oekonomiudvalget-2018-11-05/punkt/2").get_data(as_text=True)
+    assert "Økonomiudvalget · Høje-Taastrup Kommune · " in body
+    assert "Afbud: Jens Jensen (A)" in body
+    assert '<li class="badge badge--anbefalet">Anbefalet</li>' in body
+
+
+def test_the_site_names_what_the_archive_holds(client) -> None:
+    body = client.get("/hjaelp").get_data(as_text=True)
+    assert "<title>Hjælp til søgning · Referater · danske kommuner</title>" in body
+
+
+def test_a_case_number_of_another_form_has_a_case_page(client, tmp_path) -> None:
+    body = client.get("/sager/18/642").get_data(as_text=True)
+    assert re.findall(r'<p class="timeline__meta">([^<]+)</p>', body) == ["Direktionen · punkt 7", "Økonomiudvalget · punkt 2"]
+    assert client.get("/sager/330-2018-3619").status_code == 404  # a valid form, no such case here
+    assert client.get("/sager/a%20b").status_code == 404
