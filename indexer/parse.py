@@ -203,8 +203,9 @@ def drop_repeated_headings(layout: Layout, text: str, heads: list[ItemHead]) -> 
     entry of a contents list before the items, or the heading printed twice. Returns the items' heads
     and the repeats (which still end the item before them)."""
     kept, repeats = [], []
+    last = {head.number: index for index, head in enumerate(heads)}  # each number's last heading
     for index, head in enumerate(heads):
-        if head.number is not None and any(other.number == head.number for other in heads[index + 1:]):
+        if head.number is not None and last[head.number] > index:
             body = text[head.end:heads[index + 1].line_start].split("\n")
             if not any(heading_kind(layout, line) for line in body):
                 repeats.append(head)

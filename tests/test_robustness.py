@@ -21,6 +21,10 @@ LINES = SEED.splitlines()
 
 # Text built from the minutes' own lines, shuffled and cut, plus query-language characters.
 minutes_like = st.lists(st.sampled_from(LINES) | st.text(max_size=40), max_size=60).map("\n".join)
+# The same from the real pages of other municipalities' layouts (tests/fixtures/layouts).
+OTHER_LINES = sorted({line for path in (Path(__file__).parent / "fixtures" / "layouts").rglob("*.txt")
+                      for line in path.read_text(encoding="utf-8").splitlines()})
+other_minutes_like = st.lists(st.sampled_from(OTHER_LINES) | st.text(max_size=40), max_size=60).map("\n".join)
 query_text = st.text(alphabet=st.sampled_from(list('abcæøå KMD*?"()-+:/^~[]{}OR AND NOT IKKE ELLER titel sag 14/32918')),
                      max_size=80) | st.text(max_size=60)
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]
@@ -52,6 +56,12 @@ def test_parser_returns_a_meeting_or_a_parse_error(text: str) -> None:
     check_parser(text)
 
 
+@given(other_minutes_like)
+@settings(max_examples=300)
+def test_parser_returns_a_meeting_or_a_parse_error_in_any_layout(text: str) -> None:
+    check_parser(text)
+
+
 @given(query_text)
 @example("1(-)")  # found by a random run: NotImplementedError: Minus
 @example("kmd (uta -drift)")
@@ -68,7 +78,7 @@ def test_any_query_text_on_an_item_page_gives_marked_sections(searcher, text: st
 
 
 @pytest.mark.fuzz
-@given(minutes_like)
+@given(minutes_like | other_minutes_like)
 @settings(max_examples=5000)
 def test_fuzz_parser(text: str) -> None:
     check_parser(text)
