@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from collections.abc import Iterator
 from difflib import SequenceMatcher
+from itertools import dropwhile
 
 from .centres import MUNICIPALITY as CENTRES_MUNICIPALITY, find_centres
 from .layouts import GLUED_HEADINGS, LAYOUTS, MONTHS, MUNICIPALITIES, Layout
@@ -101,8 +102,27 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
         warnings=warnings,
         municipality=municipality,
         layout=layout.name,
-        attendance=[line.strip() for line in front.split("\n") if matches_any(layout.attendance, line)],
+        attendance=meeting_attendance(layout, front),
     )
+
+
+def meeting_attendance(layout: Layout, front: str) -> list[str]:
+    """The meeting's absences, before the first item: attendance lines, and a 'Fraværende' heading with
+    the names under it (after blank lines, up to the next blank line) as one entry."""
+    lines = front.split("\n")
+    found = []
+    for position, line in enumerate(lines):
+        if matches_any(layout.attendance, line):
+            found.append(line.strip())
+        elif matches_any(layout.attendance_heading, line):
+            block: list[str] = []
+            for text in dropwhile(lambda text: not text.strip(), lines[position + 1:]):
+                if not text.strip() or heading_kind(layout, text):
+                    break
+                block.append(text.strip())
+            if block:
+                found.append("\n".join([line.strip(), *block]))
+    return found
 
 
 def detect_layout(text: str) -> tuple[Layout, list[ItemHead]]:

@@ -276,3 +276,28 @@ def test_layout_files_are_data_in_the_package() -> None:
     folder = Path(__file__).resolve().parent.parent / "indexer" / "layouts"
     assert sorted(path.stem for path in folder.glob("*.toml") if path.stem != "base") == sorted(
         layout.name for layout in LAYOUTS)
+
+
+@pytest.mark.parametrize("fixture, attendance", [
+    # Rødovre: "Fraværende", a blank line, then one line per absent member (lines 24-27).
+    ("unseen/roedovre-kommunalbestyrelsen-2019-09-24", ["Fraværende\nBritt Jensen (A), sag 129-138\nBrian Møller (A), sag 129-138"]),
+    # Ringkøbing-Skjern: "Fraværende" over a bulleted name, before item 1.
+    ("unseen/ringkoebing-skjern-erhvervs-klima-og-arbejdskraftudvalget-2025-11-24", ["Fraværende\n• Marie Kamp From"]),
+    # Høje-Taastrup's Byråd: "Fraværende:" with nobody under it.
+    ("hoeje-taastrup-byraadet-2017-08-29", []),
+])
+def test_the_meetings_own_absences_are_read_before_the_first_item(fixture: str, attendance: list[str]) -> None:
+    assert load_meeting(LAYOUT_FIXTURES / f"{fixture}.txt").attendance == attendance
+
+
+def test_minutes_index_layout_option_forces_the_layout_on_every_file(tmp_path) -> None:
+    corpus = tmp_path / "corpus" / "hvidovre" / "oekonomiudvalget"
+    corpus.mkdir(parents=True)
+    (corpus / "2018-12-03.txt").write_bytes((LAYOUT_FIXTURES / "hvidovre-oekonomiudvalget-2018-12-03.txt").read_bytes())
+    index = str(tmp_path / "index")
+    forced = CliRunner().invoke(main, ["index", "--corpus", str(tmp_path / "corpus"), "--index", index,
+                                       "--layout", "direktionen"])
+    assert (forced.exit_code, forced.stderr.splitlines()) == (1, [
+        f"minutes: {corpus / '2018-12-03.txt'}: not minutes in layout 'direktionen': no agenda items ('Punkt N: ...')"])
+    chosen = CliRunner().invoke(main, ["index", "--corpus", str(tmp_path / "corpus"), "--index", index])
+    assert (chosen.exit_code, chosen.stdout.split(";")[1]) == (0, " 3 items")
