@@ -70,6 +70,11 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
             raise ParseError(f"not minutes in layout '{layout.name}': no agenda items ({heading_hint(layout)})")
     front = text[:heads[0].line_start]
     committee = committee_of(layout, text, front, hints)
+    warnings = []
+    if committee is None:  # the items are worth having: indexed under a name that says so
+        committee = UNKNOWN_COMMITTEE
+        warnings.append("no committee name found in the text or the path: indexed as 'Ukendt udvalg' "
+                        "(file it as corpus/<kommune>/<udvalg>/ to name it)")
     meeting_date = date_of(layout, front, text, hints)
     municipality = layout.municipality or hints.municipality or mentioned_municipality(text)
     time = earliest(layout.start_time, front)
@@ -87,7 +92,7 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
         if cut:
             cut_off = True
             break
-    warnings = contents_warnings(layout, front, items)
+    warnings += contents_warnings(layout, front, items)
     if cut_off:
         warnings.append(f"the text ends at a '[...]' mark after item {items[-1].number}: it is cut short")
     return Meeting(
@@ -245,7 +250,10 @@ def continuing_sequence(heads: list[ItemHead]) -> list[ItemHead]:
     return kept
 
 
-def committee_of(layout: Layout, text: str, front: str, hints: SourceHints) -> str:
+UNKNOWN_COMMITTEE = "Ukendt udvalg"
+
+
+def committee_of(layout: Layout, text: str, front: str, hints: SourceHints) -> str | None:
     """The committee: the front matter's (the first pattern that matches), else the decision heading's
     (Beslutning Byrådet den …), else the path's."""
     for pattern in layout.committee:
@@ -258,9 +266,7 @@ def committee_of(layout: Layout, text: str, front: str, hints: SourceHints) -> s
     found = earliest(layout.committee_line, front)
     if found:
         return found["committee"].strip()
-    if hints.committee:
-        return hints.committee
-    raise ParseError(f"no committee name found (layout '{layout.name}')")
+    return hints.committee
 
 
 def decision_headings(layout: Layout, text: str) -> Iterator[tuple[str, re.Match[str]]]:

@@ -301,3 +301,11 @@ def test_minutes_index_layout_option_forces_the_layout_on_every_file(tmp_path) -
         f"minutes: {corpus / '2018-12-03.txt'}: not minutes in layout 'direktionen': no agenda items ('Punkt N: ...')"])
     chosen = CliRunner().invoke(main, ["index", "--corpus", str(tmp_path / "corpus"), "--index", index])
     assert (chosen.exit_code, chosen.stdout.split(";")[1]) == (0, " 3 items")
+
+
+def test_minutes_that_name_no_committee_are_indexed_as_unknown_and_say_so() -> None:
+    meeting = parse_minutes("Referat\n\nDato: 4. marts 2021\n\n1. Godkendelse af dagsorden\n\nBeslutning\n\nGodkendt.\n", "x")
+    assert (meeting.committee, meeting.id, meeting.warnings) == (
+        "Ukendt udvalg", "ukendt-udvalg-2021-03-04",
+        ["no committee name found in the text or the path: indexed as 'Ukendt udvalg' "
+         "(file it as corpus/<kommune>/<udvalg>/ to name it)"])
