@@ -69,8 +69,20 @@ def committee_from_path(path: Path, municipality: str | None) -> str | None:
         name = DATE_IN_NAME.sub("", path.stem).removeprefix(prefix).strip("-")
     if not name:
         return None
-    spelt = name.replace("-", " ").replace("oe", "ø").replace("aa", "å").replace("ae", "æ")
+    words = name.replace("oe", "ø").replace("aa", "å").replace("ae", "æ").split("-")
+    if words[-1].endswith("udvalget") and "og" in words and "for" not in words:
+        return compound_committee(words)
+    spelt = " ".join(words)
     return spelt[:1].upper() + spelt[1:]
+
+
+def compound_committee(words: list[str]) -> str:
+    """A committee named by its fields, spelt the way Danish committees write such names:
+    børne-og-ungdomsudvalget → Børne- og Ungdomsudvalget, erhvervs-klima-og-arbejdskraftudvalget →
+    Erhvervs-, Klima- og Arbejdskraftudvalget."""
+    last_og = len(words) - 1 - words[::-1].index("og")
+    fields = ", ".join(f"{word.capitalize()}-" for word in words[:last_og] if word != "og")
+    return f"{fields} og {' '.join(word.capitalize() for word in words[last_og + 1:])}"
 
 
 def load_meeting(path: Path, source: str | None = None, data: bytes | None = None,

@@ -168,14 +168,16 @@ def item_heads(layout: Layout, text: str) -> list[ItemHead]:
         for match in pattern.finditer(text):
             if match.start() in heads:
                 continue
-            if layout.heading_after_blank and not after_blank_line(layout, text, match.start()):
-                continue
-            if first_fullmatch(layout.case_number + layout.case_before_heading, match.group(0)):
-                continue  # 85.02.02-G01-5-17 is a journal number, not item 85
             groups = match.groupdict()
+            if layout.heading_after_blank and "sure" not in groups and not after_blank_line(layout, text, match.start()):
+                continue
+            if groups.get("number") and first_fullmatch(layout.case_number + layout.case_before_heading, match.group(0)):
+                continue  # 85.02.02-G01-5-17 is a journal number, not item 85
             number = int(groups["number"]) if groups.get("number") else None
             heads[match.start()] = ItemHead(match.start(), match.end(), number, (groups.get("title") or "").strip())
     ordered = [heads[start] for start in sorted(heads)]
+    if layout.single_item:
+        return ordered[:1]
     if layout.item_numbers == "strict":
         numbers = [head.number for head in ordered if head.number is not None]
         repeated = sorted({n for n in numbers if numbers.count(n) > 1})
@@ -259,14 +261,22 @@ def committee_of(layout: Layout, text: str, front: str, hints: SourceHints) -> s
     for pattern in layout.committee:
         found = pattern.search(front)
         if found:
-            return found["committee"].strip()
+            return committee_name(found["committee"])
     for _kind, match in decision_headings(layout, text):
         if match.groupdict().get("committee"):
-            return match["committee"].strip()
+            return committee_name(match["committee"])
     found = earliest(layout.committee_line, front)
     if found:
-        return found["committee"].strip()
+        return committee_name(found["committee"])
     return hints.committee
+
+
+ELECTION_PERIOD = re.compile(r"[ \t]+\(?\d{4}[ \t]*[-–][ \t]*\d{2,4}\)?$")
+
+
+def committee_name(printed: str) -> str:
+    """The committee as printed, without the election period some sites add (Kommunalbestyrelsen 2022-25)."""
+    return ELECTION_PERIOD.sub("", printed.strip())
 
 
 def decision_headings(layout: Layout, text: str) -> Iterator[tuple[str, re.Match[str]]]:
@@ -316,8 +326,13 @@ def contents_warnings(layout: Layout, front_matter: str, items: list[AgendaItem]
             f"(the last is item {items[-1].number}); it may be cut off"]
 
 
+# A web page's table flattened to text: "Dato: |", "18-03-2019 07:45:00 |", "---|---|".
+TABLE_BORDER = re.compile(r"(?m)^[ \t]*(?:-{3,}[ \t]*\|[ \t]*)+$|[ \t]*\|[ \t]*$")
+
+
 def normalise_text(text: str) -> str:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = TABLE_BORDER.sub("", text) if "|" in text else text
     return GLUED_HEADINGS.sub(lambda match: match["heading"] + "\n", text)
 
 
@@ -360,7 +375,7 @@ def parse_item(layout: Layout, meeting_id: str, number: int, title: str, body: s
     attachments, attendance, kept = [], [], []
     in_decision, listing = False, False
     for position, line in enumerate(lines):
-        if listing and line.strip().startswith(BULLETS):
+        if listing and LISTED.match(line.strip()):
             attendance[-1] += "\n" + line.strip()
             continue
         listing = False
@@ -371,7 +386,7 @@ def parse_item(layout: Layout, meeting_id: str, number: int, title: str, body: s
             attendance.append(line.strip())
             kept.append("")
         elif in_decision and matches_any(layout.attendance_heading, line) \
-                and position + 1 < len(lines) and lines[position + 1].strip().startswith(BULLETS):
+                and position + 1 < len(lines) and LISTED.match(lines[position + 1].strip()):
             attendance.append(line.strip())
             listing = True
             kept.append("")
@@ -413,6 +428,7 @@ def parse_item(layout: Layout, meeting_id: str, number: int, title: str, body: s
 
 
 BULLETS = ("•", "-", "–", "*", "·")
+LISTED = re.compile(r"^(?:[•\-–*·]|\d{1,2}\.)\s")  # a bulleted or numbered list entry
 
 
 def first_fullmatch(patterns: tuple[re.Pattern[str], ...], line: str) -> re.Match[str] | None:
@@ -534,7 +550,8 @@ DECISION_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("afvist", re.compile(r"\bikke\s+(?:blevet\s+|blev\s+)?(?:godkend\w*|tiltr\w*|bevilge\w*|anbefal\w*|vedtag\w*)"
                           r"|\b(?:anbefales|godkendes|tiltrædes|vedtages)\s+ikke\b"
                           r"|\bafvis\w*|\bafvist\b|\bafslå\w*|\bafslag\b")),
-    ("anbefalet", re.compile(r"\banbefale(?:s|t|de)\b|\bkan\s+anbefale\b")),
+    ("anbefalet", re.compile(r"\banbefale(?:s|t|de)\b|\bkan\s+anbefale\b"
+                             r"|\bindstilles\s+(?:til\s+(?:godkendelse|vedtagelse)|godkendt|vedtaget)\b")),
     ("godkendt", re.compile(r"\bgodkend(?:t|te|tes|es|er)?\b|\btiltrådt\w*|(?<!der er )(?<!som er )\bbevilge(?:t|de)\b"
                             r"|\bvedtag(?:et|es)\b")),
     ("udskudt", re.compile(r"\budskudt\w*|\budskyd\w*|\budsat(?:te)?\b|\budsættes\b")),
@@ -547,8 +564,12 @@ NOTHING_DECIDED = frozenset({"", "ingen", "intet", "-", "–", "—"})
 SUB_DECISION_RE = re.compile(r"^(?P<heading>Ad\s+\d+[.)]?)\s+(?P<text>\S.*)", re.DOTALL)
 
 
+# A quoted name is not a verdict: jf. punktet "Sager til efterretning".
+QUOTED = re.compile(r"[\"“”„»«][^\"“”„»«\n]{1,80}[\"“”„»«]")
+
+
 def classify_decision(text: str) -> str:
-    lowered = text.lower()
+    lowered = QUOTED.sub(" ", text.lower())
     if lowered.strip().rstrip(".").strip() in NOTHING_DECIDED:
         return "ingen-beslutning"
     for kind, pattern in DECISION_RULES:

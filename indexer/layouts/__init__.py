@@ -36,6 +36,7 @@ class Layout:
     item_heading: tuple[re.Pattern[str], ...]  # a whole line; groups `number` and `title` where printed
     heading_after_blank: bool  # a heading follows a blank line (tells numbered items from numbered lists)
     heading_keeps_line: bool  # the heading line is the item's first line, not a title
+    single_item: bool  # the page holds one item: the first heading found starts it
     item_numbers: str  # "strict": a repeated number refuses the file; "increasing": a number that does
     # not continue the sequence is a numbered line of text
     contents: re.Pattern[str] | None  # the heading of a contents list before the items
@@ -95,6 +96,7 @@ def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
         item_heading=_patterns(items.get("heading", []), f"{where}: items.heading"),
         heading_after_blank=bool(spec.get("heading_after_blank", False)),
         heading_keeps_line=bool(spec.get("heading_keeps_line", False)),
+        single_item=bool(spec.get("single_item", False)),
         item_numbers=spec.get("item_numbers", "increasing"),
         contents=re.compile(contents, re.MULTILINE) if contents else None,
         case_number=_patterns(items.get("case_number", {}).get("patterns", []), f"{where}: items.case_number",
