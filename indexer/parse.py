@@ -366,7 +366,7 @@ def parse_item(layout: Layout, meeting_id: str, number: int, title: str, body: s
                case_number: str | None = None, with_centres: bool = False) -> tuple[AgendaItem, bool]:
     """One agenda item from the text under its heading; also whether the text is cut short inside it."""
     title = strip_inline_html(title)
-    lines, cut = body.split("\n"), False
+    lines, cut = unrun_headings(layout, body.split("\n")), False
     if layout.cut_mark is not None:
         for position, line in enumerate(lines):
             if layout.cut_mark.fullmatch(line):
@@ -429,6 +429,18 @@ def parse_item(layout: Layout, meeting_id: str, number: int, title: str, body: s
 
 BULLETS = ("•", "-", "–", "*", "·")
 LISTED = re.compile(r"^(?:[•\-–*·]|\d{1,2}\.)\s")  # a bulleted or numbered list entry
+
+
+def unrun_headings(layout: Layout, lines: list[str]) -> list[str]:
+    """A section heading that runs into its text ("Beslutning Tilbagesendes …") on a line of its own."""
+    if not layout.inline_headings:
+        return lines
+    cut = []
+    for line in lines:
+        found = None if heading_kind(layout, line) else next(
+            (match for pattern in layout.inline_headings if (match := pattern.match(line.strip()))), None)
+        cut.extend([found["heading"], line.strip()[found.end():]] if found else [line])
+    return cut
 
 
 def first_fullmatch(patterns: tuple[re.Pattern[str], ...], line: str) -> re.Match[str] | None:

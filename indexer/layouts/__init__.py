@@ -48,6 +48,7 @@ class Layout:
     attendance: tuple[re.Pattern[str], ...]  # a whole line in a decision
     attendance_heading: tuple[re.Pattern[str], ...]  # a whole line with a bulleted list of names under it
     attachments: tuple[re.Pattern[str], ...]
+    inline_headings: tuple[re.Pattern[str], ...]  # a heading running into its text: group `heading`
     cut_mark: re.Pattern[str] | None  # where a stored page was cut short
     rejoin_page_breaks: bool  # a paragraph ending mid-sentence continues in the next (text from print)
     decision_sub_headings: bool  # a short unpunctuated line in a decision heads a part of it
@@ -110,6 +111,7 @@ def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
         attendance=_patterns(lines.get("attendance", []), f"{where}: lines.attendance", line_flags),
         attendance_heading=_patterns(lines.get("attendance_heading", []), f"{where}: lines.attendance_heading",
                                      line_flags),
+        inline_headings=_patterns(lines.get("inline_headings", []), f"{where}: lines.inline_headings", line_flags),
         attachments=_patterns(lines.get("attachments", []), f"{where}: lines.attachments", line_flags),
         cut_mark=re.compile(cut_mark) if cut_mark else None,
         rejoin_page_breaks=bool(spec.get("rejoin_page_breaks", False)),
