@@ -1,8 +1,10 @@
 """Pure parser: the text of one minutes document in, a `Meeting` out. No I/O here.
 
-The document is processed by small rules run in order, in the manner of a block parser:
-header -> split into items -> per item: case number, sections, repeated title, paragraphs
-(page-break rejoin), attachments, decision, centres, proposers.
+The same small rules run in order for every layout (`indexer.layouts`), whose patterns tell them what
+to look for, in the manner of a block parser: glued headings -> the layout that fits -> item headings
+(contents entries and numbered lines of text left out) -> header -> per item: cut mark, page furniture,
+attachments, case number, attendance, sections, repeated title, paragraphs (page-break rejoin),
+decision, centres, proposers.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from difflib import SequenceMatcher
 from itertools import dropwhile
 
@@ -67,7 +69,7 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
     else:
         heads = item_heads(layout, text)
         if not heads:
-            raise ParseError(f"not minutes in layout '{layout.name}': no agenda items ({heading_hint(layout)})")
+            raise ParseError(f"not minutes in layout '{layout.name}': no agenda items ({layout.item_hint})")
     front = text[:heads[0].line_start]
     committee = committee_of(layout, text, front, hints)
     warnings = []
@@ -122,7 +124,7 @@ def meeting_attendance(layout: Layout, front: str) -> list[str]:
         elif matches_any(layout.attendance_heading, line):
             block: list[str] = []
             for text in dropwhile(lambda text: not text.strip(), lines[position + 1:]):
-                if not text.strip() or heading_kind(layout, text):
+                if not text.strip() or heading_kind(layout, text) or matches_any(layout.attendance_heading, text):
                     break
                 block.append(text.strip())
             if block:
@@ -142,13 +144,8 @@ def detect_layout(text: str) -> tuple[Layout, list[ItemHead]]:
         if layout.signature and claimed is None:
             claimed = layout
     if claimed is not None:
-        raise ParseError(f"not minutes: no agenda items ({heading_hint(claimed)})")
+        raise ParseError(f"not minutes: no agenda items ({claimed.item_hint})")
     raise ParseError("not minutes: no layout finds agenda items in it ('minutes layouts' lists the layouts)")
-
-
-def heading_hint(layout: Layout) -> str:
-    return {"direktionen": "'Punkt N: ...'", "pkt": "'Pkt. N Titel'", "udskriv": "'• Udskriv'"}.get(
-        layout.name, f"no item headings of layout '{layout.name}'")
 
 
 def matches_any(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
@@ -190,7 +187,7 @@ def item_heads(layout: Layout, text: str) -> list[ItemHead]:
         boundaries = sorted([*kept, *repeats], key=lambda head: head.line_start)
     before = {head.line_start: case_before(layout, text, head.line_start) for head in boundaries}
     # An item's text stops at the next heading, or at the journal number printed above it.
-    starts = [found[1] if found else head.line_start for head in boundaries for found in [before[head.line_start]]]
+    starts = [before[head.line_start][1] if before[head.line_start] else head.line_start for head in boundaries]
     result = []
     for head in kept:
         following = next((start for start in starts if start > head.line_start), -1)
@@ -262,7 +259,7 @@ def committee_of(layout: Layout, text: str, front: str, hints: SourceHints) -> s
         found = pattern.search(front)
         if found:
             return committee_name(found["committee"])
-    for _kind, match in decision_headings(layout, text):
+    for match in decision_headings(layout, text):
         if match.groupdict().get("committee"):
             return committee_name(match["committee"])
     found = earliest(layout.committee_line, front)
@@ -279,11 +276,11 @@ def committee_name(printed: str) -> str:
     return ELECTION_PERIOD.sub("", printed.strip())
 
 
-def decision_headings(layout: Layout, text: str) -> Iterator[tuple[str, re.Match[str]]]:
+def decision_headings(layout: Layout, text: str) -> Iterator[re.Match[str]]:
     for line in text.split("\n"):
         kind, match = heading_match(layout, line)
         if kind == "beslutning":
-            yield kind, match
+            yield match
 
 
 def date_of(layout: Layout, front: str, text: str, hints: SourceHints) -> date:
@@ -291,7 +288,7 @@ def date_of(layout: Layout, front: str, text: str, hints: SourceHints) -> date:
     else the earliest in the whole text."""
     found = earliest(layout.date, front)
     if found is None:
-        found = next((match for _kind, match in decision_headings(layout, text) if match.groupdict().get("y")), None)
+        found = next((match for match in decision_headings(layout, text) if match.groupdict().get("y")), None)
     if found is None and hints.date is not None:
         return hints.date
     found = found or earliest(layout.date, text)

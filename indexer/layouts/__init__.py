@@ -24,6 +24,7 @@ MONTHS = {
 class Layout:
     name: str  # the file's stem; `--layout NAME`
     description: str
+    item_hint: str  # what an item heading looks like, for the error when none is found
     priority: int  # detection tries layouts from the lowest up
     municipality: str | None  # fixed for a municipality's own layout; else from the path or the text
     signature: tuple[re.Pattern[str], ...]  # all must be found for detection to try the layout
@@ -85,6 +86,7 @@ def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
     return Layout(
         name=name,
         description=spec.get("description", ""),
+        item_hint=spec.get("item_hint", f"no item headings of layout '{name}'"),
         priority=int(spec.get("priority", 50)),
         municipality=spec.get("municipality"),
         signature=_patterns(spec.get("signature", []), f"{where}: signature"),
