@@ -177,7 +177,7 @@ def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, **fa
         click.echo(f"Mente du: {results.suggestion}?")
     for hit in results.hits:
         types = ", ".join(DECISION_TYPES[t] for t in hit.decision_types)
-        click.echo(f"\n{hit.meeting_date} punkt {hit.number}: {hit.title}  [{hit.case_number}] {types}")
+        click.echo(f"\n{hit.committee} {hit.meeting_date} punkt {hit.number}: {hit.title}  [{hit.case_number}] {types}")
         click.echo(f"  {hit.url}#{hit.section}" if hit.section else f"  {hit.url}")
         snippet = hit.snippet.replace("<mark>", "»").replace("</mark>", "«")
         click.echo(f"  {html.unescape(snippet)}")

@@ -132,7 +132,7 @@ def test_search_readable_output(index_dir) -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert lines[0].startswith("3 punkter (")
-    assert lines[2] == "2014-08-26 punkt 3: Status på revisionsberetninger  [14/17334] Taget til efterretning"
+    assert lines[2] == "Direktionen 2014-08-26 punkt 3: Status på revisionsberetninger  [14/17334] Taget til efterretning"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -12,7 +12,7 @@ import os
 import re
 from datetime import date
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, jsonify, make_response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from . import searcher
@@ -37,6 +37,12 @@ ERROR_TEXTS = {
 
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def moved_for_good(path: str):
+    """A permanent redirect (301) to `path` that keeps the request's query string (?q=…)."""
+    query = request.query_string.decode("utf-8", "replace")
+    return redirect(f"{path}?{query}" if query else path, 301)
 
 
 def is_iso_date(text: str) -> bool:

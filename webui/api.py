@@ -9,14 +9,14 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from indexer.query import CASE_VALUE_RE, QueryError, query_from_params, results_to_dict
 
 from .formatting import decision_label, plain_text
 from .openapi import openapi_document
 from .pages import original_url
-from . import is_iso_date
+from . import is_iso_date, moved_for_good
 from .searcher import IndexMissing, archive_name, get_searcher
 
 bp = Blueprint("api", __name__)
@@ -29,8 +29,8 @@ CSV_SEPARATORS = (";", ",")
 FEED_SIZE = 20
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# "<committee slug>-<YYYY-MM-DD>-<number>", e.g. hoeje-taastrup-direktionen-2018-11-05-3; the record's own id must match too.
-ITEM_ID = re.compile(r"^(?P<meeting>[\w-]+-\d{4}-\d{2}-\d{2})-(?P<number>\d{1,4})$")  # meeting id - number
+# "<meeting id>-<number>", e.g. hoeje-taastrup-direktionen-2018-11-05-3.
+ITEM_ID = re.compile(r"^(?P<meeting>[\w-]+-\d{4}-\d{2}-\d{2})-(?P<number>\d{1,4})$")
 
 
 def json_error(status: int, param: str | None, message: str):
@@ -96,15 +96,9 @@ def item(item_id: str):
         moved = [meeting_id for meeting_id in searcher.meetings_on(day) if meeting_id.endswith("-" + match["meeting"])] \
             if is_iso_date(day) else []
         if len(moved) == 1 and searcher.item(moved[0], int(match["number"])) is not None:
-            return moved_to(url_for("api.item", item_id=f"{moved[0]}-{match['number']}"))
+            return moved_for_good(url_for("api.item", item_id=f"{moved[0]}-{match['number']}"))
         return json_error(404, None, f"intet punkt med id '{item_id}'")
     return jsonify(with_original_urls(record))
-
-
-def moved_to(path: str):
-    """A permanent redirect that keeps the request's query string."""
-    query = request.query_string.decode("utf-8", "replace")
-    return redirect(f"{path}?{query}" if query else path, 301)
 
 
 def with_original_urls(record: dict) -> dict:
@@ -133,7 +127,7 @@ def meeting(meeting_id: str):
     if is_iso_date(meeting_id):  # an address of the time before committees had their own
         on_that_day = searcher.meetings_on(meeting_id)
         if len(on_that_day) == 1:
-            return moved_to(url_for("api.meeting", meeting_id=on_that_day[0]))
+            return moved_for_good(url_for("api.meeting", meeting_id=on_that_day[0]))
         if on_that_day:
             response = jsonify({"error": {"param": None, "message": f"flere møder den {meeting_id}: vælg et"},
                                 "meetings": [absolute(url_for("api.meeting", meeting_id=m)) for m in on_that_day]})

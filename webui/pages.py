@@ -9,7 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 
 from indexer.query import CASE_VALUE_RE, PAGE_SIZES, QueryError, query_from_params
 
-from . import is_iso_date
+from . import is_iso_date, moved_for_good
 from .searcher import archive_name, get_searcher
 from .state import FACET_NAMES, PARAM_NAMES, SORT_LABELS, SearchState, page_window
 
@@ -61,9 +61,7 @@ def moved(meeting_date: str, endpoint: str, **values):
     if not meeting_ids:
         abort(404)
     if len(meeting_ids) == 1:
-        query = request.query_string.decode("utf-8", "replace")
-        target = url_for(endpoint, meeting_id=meeting_ids[0], **values)
-        return redirect(f"{target}?{query}" if query else target, 301)
+        return moved_for_good(url_for(endpoint, meeting_id=meeting_ids[0], **values))
     meetings = [get_searcher().meeting(meeting_id)[0]["meeting"] for meeting_id in meeting_ids]
     return render_template("choose.html", meeting_date=meeting_date, meetings=meetings, endpoint=endpoint,
                            values=values), 300
