@@ -130,6 +130,18 @@ def test_a_malformed_layout_names_its_file_and_key() -> None:
     assert str(raised.value).startswith("indexer/layouts/broken.toml: items.heading: not a list of regular expressions")
 
 
+@pytest.mark.parametrize("data, reason", [
+    ({"items": {"headings": ["x"]}}, "unknown key items.headings"),
+    ({"prority": 3}, "unknown key prority"),
+    ({"items": {"case_number": {"pattern": ["x"]}}}, "unknown key items.case_number.pattern"),
+    ({"item_numbers": "loose"}, "item_numbers must be 'increasing' or 'strict'"),
+])
+def test_a_misspelt_layout_key_is_refused_not_ignored(data: dict, reason: str) -> None:
+    with pytest.raises(LayoutError) as raised:
+        layout_from_toml("mine", data, {})
+    assert str(raised.value) == f"indexer/layouts/mine.toml: {reason}"
+
+
 def test_every_layout_has_a_description_and_item_headings() -> None:
     assert [(layout.name, bool(layout.description), bool(layout.item_heading)) for layout in LAYOUTS] == [
         (layout.name, True, True) for layout in LAYOUTS]

@@ -68,6 +68,31 @@ def _patterns(values: Any, where: str, flags: int = re.MULTILINE) -> tuple[re.Pa
         raise LayoutError(f"{where}: not a list of regular expressions: {error}") from None
 
 
+# Every key a layout file may set, by table ([sections] takes any kind).
+KEYS: dict[str | None, set[str]] = {
+    None: {"description", "item_hint", "priority", "municipality", "signature", "item_numbers",
+           "heading_after_blank", "heading_keeps_line", "single_item", "case_number_lines",
+           "rejoin_page_breaks", "decision_sub_headings", "glued_headings", "header", "items", "sections", "lines"},
+    "header": {"committee", "committee_line", "date", "start_time", "location", "participants"},
+    "items": {"heading", "contents", "case_number"},
+    "items.case_number": {"patterns", "before_heading"},
+    "lines": {"noise", "attendance", "attendance_heading", "attachments", "inline_headings", "cut_mark"},
+}
+
+
+def check_keys(data: dict, where: str) -> None:
+    """A misspelt key would be ignored silently, and the layout read otherwise than its author meant."""
+    for table, known in KEYS.items():
+        values = data
+        for step in (table or "").split(".") if table else ():
+            values = values.get(step, {})
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise LayoutError(f"{where}: unknown key {'.'.join(filter(None, (table, unknown[0])))}")
+    if data.get("item_numbers", "increasing") not in ("increasing", "strict"):
+        raise LayoutError(f"{where}: item_numbers must be 'increasing' or 'strict'")
+
+
 def _merge(base: dict, override: dict) -> dict:
     merged = dict(base)
     for key, value in override.items():
@@ -77,8 +102,9 @@ def _merge(base: dict, override: dict) -> dict:
 
 
 def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
-    spec = _merge(base, data)
     where = f"indexer/layouts/{name}.toml"
+    check_keys(data, where)
+    spec = _merge(base, data)
     header, items, lines = spec.get("header", {}), spec.get("items", {}), spec.get("lines", {})
     line_flags = re.IGNORECASE
     contents = items.get("contents")
@@ -121,10 +147,13 @@ def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
     )
 
 
-def load_layouts() -> tuple[Layout, ...]:
+BASE: dict = tomllib.loads(resources.files(__package__).joinpath("base.toml").read_text(encoding="utf-8"))
+
+
+def load_layouts(base: dict = BASE) -> tuple[Layout, ...]:
     """Every layout in this folder, in detection order (priority, then name)."""
     folder = resources.files(__package__)
-    base = tomllib.loads(folder.joinpath("base.toml").read_text(encoding="utf-8"))
+    check_keys(base, "indexer/layouts/base.toml")
     layouts = []
     for entry in folder.iterdir():
         if entry.name.endswith(".toml") and entry.name != "base.toml":
@@ -137,13 +166,8 @@ def load_layouts() -> tuple[Layout, ...]:
     return tuple(sorted(layouts, key=lambda layout: (layout.priority, layout.name)))
 
 
-def _glued_headings() -> re.Pattern[str]:
-    base = tomllib.loads(resources.files(__package__).joinpath("base.toml").read_text(encoding="utf-8"))
-    return re.compile(base["glued_headings"])
-
-
 LAYOUTS: tuple[Layout, ...] = load_layouts()
-GLUED_HEADINGS: re.Pattern[str] = _glued_headings()  # applies to every text, before a layout is picked
+GLUED_HEADINGS: re.Pattern[str] = re.compile(BASE["glued_headings"])  # every text's, before a layout is picked
 LAYOUTS_BY_NAME: dict[str, Layout] = {layout.name: layout for layout in LAYOUTS}
 
 
