@@ -137,3 +137,28 @@ def test_a_case_number_of_another_form_has_a_case_page(client, tmp_path) -> None
     assert re.findall(r'<p class="timeline__meta">([^<]+)</p>', body) == ["Direktionen · punkt 7", "Økonomiudvalget · punkt 2"]
     assert client.get("/sager/330-2018-3619").status_code == 404  # a valid form, no such case here
     assert client.get("/sager/a%20b").status_code == 404
+
+
+def test_a_case_page_counts_two_meetings_on_one_day_as_two(client) -> None:
+    body = client.get("/sager/18/642").get_data(as_text=True)
+    assert '<p class="lead">2 punkter på 2 møder.</p>' in body  # Direktionen and Økonomiudvalget, 5 November 2018
+
+
+def test_the_same_case_number_of_two_municipalities_is_not_one_case(tmp_path) -> None:
+    from indexer.build import build_index
+
+    minutes = ("Referat - Økonomiudvalget den {day}. marts 2019\n\n1. Budget\n\nSagsnr: 19/100\n\n"
+               "Beslutning\n\nGodkendt.\n")
+    for municipality, day in (("greve", 4), ("solroed", 5)):
+        folder = tmp_path / "corpus" / municipality / "oekonomiudvalget"
+        folder.mkdir(parents=True)
+        (folder / f"2019-03-0{day}.txt").write_text(minutes.format(day=day), encoding="utf-8")
+    assert build_index(tmp_path / "corpus", tmp_path / "index").failed == []
+    client = create_app(tmp_path / "index", test_config={"TESTING": True}).test_client()
+    case = client.get("/sager/19/100").get_data(as_text=True)
+    assert re.findall(r'<p class="timeline__meta">([^<]+)</p>', case) == [
+        "Økonomiudvalget, Greve Kommune · punkt 1", "Økonomiudvalget, Solrød Kommune · punkt 1"]
+    assert "Sagsnummeret findes i referater fra 2 kommuner." in case
+    item = client.get("/moeder/greve-oekonomiudvalget-2019-03-04/punkt/1").get_data(as_text=True)
+    # The other municipality's 19/100 is not this item's case.
+    assert ("Andre punkter i sag" in item, "solroed-oekonomiudvalget" in item) == (False, False)

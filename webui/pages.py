@@ -79,7 +79,9 @@ def item(meeting_id: str, number: int):
     previous, following = searcher.neighbours(meeting_id, number)
     same_case = []
     if record.get("case_number"):
-        same_case = [other for other in searcher.case(record["case_number"]) if other["id"] != record["id"]]
+        # Case numbers are each municipality's own: another municipality's 14/110 is another case.
+        same_case = [other for other in searcher.case(record["case_number"]) if other["id"] != record["id"]
+                     and other["meeting"].get("municipality") == record["meeting"].get("municipality")]
     return render_template("item.html", item=record, meeting=record["meeting"], q=q, previous=previous,
                            following=following, same_case=same_case, today=date.today().isoformat())
 
