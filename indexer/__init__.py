@@ -1,1 +1,1 @@
-"""Parse, index and search the minutes of Høje-Taastrup Kommune's Direktionen."""
+"""Parse, index and search municipal meeting minutes, in any layout (indexer.layouts)."""

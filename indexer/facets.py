@@ -32,7 +32,7 @@ class Facet:
     label: str  # Danish name in the web UI, e.g. "År"
     description: str  # Danish, for the API description
     cli_help: str  # English, for `minutes search --help`
-    pattern: str | None = None  # a value must match this (ASCII) regular expression ...
+    pattern: str | None = None  # a value must match this regular expression (also the JSON Schema's) ...
     invalid: str = ""  # ... or be refused with this Danish reason ({value} is the value)
     size: int | None = None  # the most frequent values shown (selected ones always); None: all
     order: str = "count"  # "count": most frequent first, then by value; "newest": by value, descending

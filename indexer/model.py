@@ -12,8 +12,8 @@ from datetime import date
 CASE_NUMBER = r"[0-9]{2}/[0-9]{1,6}"
 CASE_RE = re.compile(rf"^{CASE_NUMBER}$")  # a whole string that is one case number
 # Any municipality's case number as its minutes print it: 14/32918, 249050, 330-2018-3619,
-# 85.02.02-G01-5-17 (a KLE journal number). What a case facet value or a case address may hold (ASCII).
-CASE_VALUE = r"[0-9A-Za-z][0-9A-Za-z./-]{0,39}"
+# 85.02.02-G01-5-17 (a KLE journal number). What a case facet value or a case address may hold.
+CASE_VALUE = r"[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå./-]{0,59}"
 CASE_VALUE_RE = re.compile(rf"^{CASE_VALUE}$")
 
 

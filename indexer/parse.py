@@ -19,7 +19,7 @@ from itertools import dropwhile
 
 from .centres import MUNICIPALITY as CENTRES_MUNICIPALITY, find_centres
 from .layouts import GLUED_HEADINGS, LAYOUTS, MONTHS, MUNICIPALITIES, Layout
-from .model import AgendaItem, Decision, Meeting, Participant, Section, SubDecision
+from .model import CASE_VALUE_RE, AgendaItem, Decision, Meeting, Participant, Section, SubDecision
 
 
 class ParseError(ValueError):
@@ -78,7 +78,8 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
         warnings.append("no committee name found in the text or the path: indexed as 'Ukendt udvalg' "
                         "(file it as corpus/<kommune>/<udvalg>/ to name it)")
     meeting_date = date_of(layout, front, text, hints)
-    municipality = layout.municipality or hints.municipality or mentioned_municipality(text)
+    # The path is the archive keeper's word; a layout's municipality is a default for its own files.
+    municipality = hints.municipality or layout.municipality or mentioned_municipality(text)
     time = earliest(layout.start_time, front)
     location = earliest(layout.location, front)
     participants = earliest(layout.participants, front)
@@ -113,6 +114,9 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
     )
 
 
+LABEL = re.compile(r"[A-ZÆØÅ][\wæøå ]{0,30}:")  # "Mødested: …": another field, not a name
+
+
 def meeting_attendance(layout: Layout, front: str) -> list[str]:
     """The meeting's absences, before the first item: attendance lines, and a 'Fraværende' heading with
     the names under it (after blank lines, up to the next blank line) as one entry."""
@@ -124,7 +128,8 @@ def meeting_attendance(layout: Layout, front: str) -> list[str]:
         elif matches_any(layout.attendance_heading, line):
             block: list[str] = []
             for text in dropwhile(lambda text: not text.strip(), lines[position + 1:]):
-                if not text.strip() or heading_kind(layout, text) or matches_any(layout.attendance_heading, text):
+                if not text.strip() or heading_kind(layout, text) or matches_any(layout.attendance_heading, text) \
+                        or LABEL.match(text.strip()):
                     break
                 block.append(text.strip())
             if block:
@@ -257,13 +262,13 @@ def committee_of(layout: Layout, text: str, front: str, hints: SourceHints) -> s
     (Beslutning Byrådet den …), else the path's."""
     for pattern in layout.committee:
         found = pattern.search(front)
-        if found:
+        if found and committee_name(found["committee"]):
             return committee_name(found["committee"])
     for match in decision_headings(layout, text):
-        if match.groupdict().get("committee"):
+        if match.groupdict().get("committee") and committee_name(match["committee"]):
             return committee_name(match["committee"])
     found = earliest(layout.committee_line, front)
-    if found:
+    if found and committee_name(found["committee"]):
         return committee_name(found["committee"])
     return hints.committee
 
@@ -271,9 +276,11 @@ def committee_of(layout: Layout, text: str, front: str, hints: SourceHints) -> s
 ELECTION_PERIOD = re.compile(r"[ \t]+\(?\d{4}[ \t]*[-–][ \t]*\d{2,4}\)?$")
 
 
-def committee_name(printed: str) -> str:
-    """The committee as printed, without the election period some sites add (Kommunalbestyrelsen 2022-25)."""
-    return ELECTION_PERIOD.sub("", printed.strip())
+def committee_name(printed: str) -> str | None:
+    """The committee as printed, without the election period some sites add (Kommunalbestyrelsen 2022-25);
+    None for a 'name' without a letter or digit ("---"), which would give no id."""
+    name = ELECTION_PERIOD.sub("", printed.strip())
+    return name if slug(name) else None
 
 
 def decision_headings(layout: Layout, text: str) -> Iterator[re.Match[str]]:
@@ -424,7 +431,6 @@ def parse_item(layout: Layout, meeting_id: str, number: int, title: str, body: s
     return item, cut
 
 
-BULLETS = ("•", "-", "–", "*", "·")
 LISTED = re.compile(r"^(?:[•\-–*·]|\d{1,2}\.)\s")  # a bulleted or numbered list entry
 
 
@@ -454,9 +460,8 @@ def take_case_number(layout: Layout, lines: list[str]) -> tuple[str | None, list
         if heading_kind(layout, line) or seen == layout.case_number_lines:
             break
         seen += 1
-        found = first_fullmatch(layout.case_number, line) or next(
-            (match for pattern in layout.case_number if (match := pattern.match(line.strip()))), None)
-        if found:
+        found = next((match for pattern in layout.case_number if (match := pattern.match(line.strip()))), None)
+        if found and CASE_VALUE_RE.match(found["case"]):  # one the case pages and filters can take
             if layout.case_number_lines == 1:  # the line right under the heading: what precedes it is blank
                 return found["case"], lines[position + 1:]
             return found["case"], lines[:position] + lines[position + 1:]

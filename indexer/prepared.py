@@ -140,7 +140,8 @@ def prepare(snapshot: Snapshot) -> Prepared:
     values: dict[str, FacetValues] = {}
     for facet in FACETS:
         by_value = {value: FrozenBitMap(ids & live) for value, ids in snapshot.keyword_values(facet.field).items()}
-        values[facet.name] = facet_values(facet, {value: ids for value, ids in by_value.items() if ids}, size)
+        # An item without a case number or municipality has '' there: no value (whoosh indexes the term).
+        values[facet.name] = facet_values(facet, {value: ids for value, ids in by_value.items() if ids and value}, size)
     dates = {day: FrozenBitMap(ids & live) for day, ids in snapshot.keyword_values("date").items()}
     dates = {day: ids for day, ids in sorted(dates.items()) if ids}
     meeting_ids = {meeting: FrozenBitMap(ids & live) for meeting, ids in snapshot.keyword_values("meeting_id").items()}

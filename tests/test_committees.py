@@ -162,3 +162,30 @@ def test_the_same_case_number_of_two_municipalities_is_not_one_case(tmp_path) ->
     item = client.get("/moeder/greve-oekonomiudvalget-2019-03-04/punkt/1").get_data(as_text=True)
     # The other municipality's 19/100 is not this item's case.
     assert ("Andre punkter i sag" in item, "solroed-oekonomiudvalget" in item) == (False, False)
+
+
+def test_no_facet_offers_an_empty_value(archive) -> None:
+    # 38 of Direktionen's items have no case number, and every made-up or real page here a municipality.
+    results = archive.search(Query(page_size=100))
+    assert [(name, value.count) for name, values in results.facets.items() for value in values if not value.value] == []
+
+
+def test_an_old_item_id_moves_only_to_the_same_id_after_a_municipality(client) -> None:
+    assert [client.get(f"/api/items/{old}").status_code for old in (
+        "direktionen-2014-08-26-3", "ektionen-2014-08-26-3", "taastrup-direktionen-2014-08-26-3")] == [301, 404, 404]
+
+
+def test_the_choice_of_meetings_keeps_the_search_and_offers_only_meetings_with_the_item(client) -> None:
+    body = client.get("/moeder/2018-11-05/punkt/2?q=hr").get_data(as_text=True)
+    assert re.findall(r'<h2 class="agenda__title"><a href="([^"]+)">', body) == [
+        "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/2?q=hr",
+        "/moeder/hoeje-taastrup-oekonomiudvalget-2018-11-05/punkt/2?q=hr"]
+    only_direktionen = client.get("/moeder/2018-11-05/punkt/9")  # Økonomiudvalget has 3 items
+    assert (only_direktionen.status_code, only_direktionen.headers["Location"]) == (
+        301, "/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/9")
+    assert client.get("/moeder/2018-11-05/punkt/99").status_code == 404
+
+
+def test_a_case_number_with_danish_letters_is_a_valid_filter(client) -> None:
+    assert [client.get(path).status_code for path in ("/?case=85.02.02-%C3%9800-5-17", "/sager/85.02.02-%C3%9800-5-17")] == [
+        200, 404]

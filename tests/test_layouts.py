@@ -135,6 +135,8 @@ def test_a_malformed_layout_names_its_file_and_key() -> None:
     ({"prority": 3}, "unknown key prority"),
     ({"items": {"case_number": {"pattern": ["x"]}}}, "unknown key items.case_number.pattern"),
     ({"item_numbers": "loose"}, "item_numbers must be 'increasing' or 'strict'"),
+    ({"single_item": "false"}, "single_item must be true or false"),
+    ({"priority": "high"}, "priority must be a whole number"),
 ])
 def test_a_misspelt_layout_key_is_refused_not_ignored(data: dict, reason: str) -> None:
     with pytest.raises(LayoutError) as raised:
@@ -360,3 +362,33 @@ def test_a_page_of_one_unnumbered_item_takes_its_title_from_over_its_first_secti
                             hints=SourceHints("København", "Børne- og Ungdomsudvalget"))
     assert (meeting.layout, meeting.date, [(i.number, i.title, i.decision.text) for i in meeting.items]) == (
         "et-punkt", date(2019, 5, 22), [(1, "Meddelelser fra borgmesteren", "Orienteret.")])
+
+
+def test_a_date_far_below_its_label_is_found_at_once() -> None:
+    # Four whitespace runs in one date pattern made this take about a minute: 'den', then 400 line breaks.
+    text = "Referat fra mødet i Økonomiudvalget den" + "\n" * 400 + "5. marts 2019\n\n1. Godkendelse\n\nBeslutning\n\nGodkendt.\n"
+    assert parse_minutes(text, "x").date == date(2019, 3, 5)
+
+
+def test_a_committee_name_without_letters_is_unknown_not_an_empty_id() -> None:
+    meeting = parse_minutes("Udvalg\n---\nDato: 05-03-2019\n\n1. Godkendelse af dagsorden\n\nBeslutning\nGodkendt.\n", "x")
+    assert (meeting.committee, meeting.id) == ("Ukendt udvalg", "ukendt-udvalg-2019-03-05")
+
+
+def test_the_path_names_the_municipality_before_a_layouts_own() -> None:
+    text = "REFERAT Økonomiudvalget d. 05-03-2019\n\nPunkt 1: Budget\n\n19/123\n\nBaggrund\n\nBAC indstiller, at budgettet godkendes.\n"
+    meeting = load_meeting(Path("corpus/stevns/oekonomiudvalget/2019-03-05.txt"), data=text.encode())
+    assert (meeting.layout, meeting.municipality, meeting.id, meeting.items[0].centres) == (
+        "direktionen", "Stevns", "stevns-oekonomiudvalget-2019-03-05", [])
+
+
+def test_an_empty_absence_label_does_not_take_the_fields_after_it() -> None:
+    text = "Referat - Økonomiudvalget den 3. december 2018\nFraværende:\n\nMødested: Rådhuset\n\n1. Punkt\n\nBeslutning\n\nGodkendt.\n"
+    assert parse_minutes(text, "x").attendance == []
+
+
+def test_a_case_number_the_addresses_cannot_take_is_not_recorded() -> None:
+    body = f"1. Punkt\n\nSagsnr.: {'1' * 70}\n\nBeslutning\n\nGodkendt.\n"
+    danish = "1. Punkt\n\nSagsnr.: 85.02.02-Ø00-5-17\n\nBeslutning\n\nGodkendt.\n"
+    assert [parse_minutes(WEB.format(body=b), "x").items[0].case_number for b in (body, danish)] == [
+        None, "85.02.02-Ø00-5-17"]

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from indexer.load import MUNICIPALITY_SLUGS
 from indexer.query import CASE_VALUE_RE, QueryError, query_from_params, results_to_dict
 
 from .formatting import decision_label, plain_text
@@ -91,10 +92,11 @@ def item(item_id: str):
     searcher = get_searcher()
     record = searcher.item(match["meeting"], int(match["number"]), text=request.args.get("q", ""))
     if record is None:
-        # An id of the time before municipalities had their own (direktionen-2018-11-05-3).
+        # An id of the time before municipalities had their own (direktionen-2018-11-05-3): the same id
+        # after a municipality's slug.
         day = match["meeting"][-10:]
-        moved = [meeting_id for meeting_id in searcher.meetings_on(day) if meeting_id.endswith("-" + match["meeting"])] \
-            if is_iso_date(day) else []
+        moved = [meeting_id for meeting_id in searcher.meetings_on(day)
+                 if meeting_id.removesuffix("-" + match["meeting"]) in MUNICIPALITY_SLUGS] if is_iso_date(day) else []
         if len(moved) == 1 and searcher.item(moved[0], int(match["number"])) is not None:
             return moved_for_good(url_for("api.item", item_id=f"{moved[0]}-{match['number']}"))
         return json_error(404, None, f"intet punkt med id '{item_id}'")
@@ -195,7 +197,7 @@ def atom_feed(results, text: str) -> bytes:
     newest = max((hit.meeting_date for hit in results.hits), default=None)
     ET.SubElement(root, "updated").text = atom_date(newest)
     author = ET.SubElement(root, "author")
-    ET.SubElement(author, "name").text = "Høje-Taastrup Kommune"
+    ET.SubElement(author, "name").text = owner or name  # the municipality, or "danske kommuner"
     for hit in results.hits:
         # The link carries the search and the section, as a hit's link on the page does: a feed
         # reader's click lands on the marked words.

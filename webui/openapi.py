@@ -335,7 +335,7 @@ DOCUMENT = {
             "parameters": [
                 {"name": "case_number", "in": "path", "required": True,
                  "description": "Sagsnummeret som referatet skriver det, fx 14/32918, 249050 eller 330-2018-3619.",
-                 "schema": {"type": "string", "pattern": r"^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$"}},
+                 "schema": {"type": "string", "pattern": r"^[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå./-]{0,59}$"}},
             ],
             "responses": {"200": {"description": "Sagens punkter.", "content": {"application/json": {"schema": _ref("CaseItems")}}},
                           "404": ERROR_RESPONSE_404, "503": ERROR_RESPONSE_503},

@@ -57,14 +57,17 @@ def search():
 def moved(meeting_date: str, endpoint: str, **values):
     """An address of the time before committees had their own (/moeder/2018-11-05): to the meeting
     of that day, for good; a day on which several committees met lists them."""
-    meeting_ids = get_searcher().meetings_on(meeting_date)
+    searcher = get_searcher()
+    meeting_ids = [meeting_id for meeting_id in searcher.meetings_on(meeting_date)
+                   if "number" not in values or searcher.item(meeting_id, values["number"]) is not None]
     if not meeting_ids:
         abort(404)
     if len(meeting_ids) == 1:
         return moved_for_good(url_for(endpoint, meeting_id=meeting_ids[0], **values))
-    meetings = [get_searcher().meeting(meeting_id)[0]["meeting"] for meeting_id in meeting_ids]
+    meetings = [searcher.meeting(meeting_id)[0]["meeting"] for meeting_id in meeting_ids]
+    query = request.query_string.decode("utf-8", "replace")
     return render_template("choose.html", meeting_date=meeting_date, meetings=meetings, endpoint=endpoint,
-                           values=values), 300
+                           values=values, query=f"?{query}" if query else ""), 300
 
 
 @bp.get("/moeder/<meeting_id>/punkt/<int:number>")

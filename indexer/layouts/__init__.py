@@ -91,6 +91,13 @@ def check_keys(data: dict, where: str) -> None:
             raise LayoutError(f"{where}: unknown key {'.'.join(filter(None, (table, unknown[0])))}")
     if data.get("item_numbers", "increasing") not in ("increasing", "strict"):
         raise LayoutError(f"{where}: item_numbers must be 'increasing' or 'strict'")
+    for key in ("heading_after_blank", "heading_keeps_line", "single_item", "rejoin_page_breaks",
+                "decision_sub_headings"):
+        if not isinstance(data.get(key, False), bool):
+            raise LayoutError(f"{where}: {key} must be true or false")
+    for key in ("priority", "case_number_lines"):
+        if key in data and (not isinstance(data[key], int) or isinstance(data[key], bool)):
+            raise LayoutError(f"{where}: {key} must be a whole number")
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -127,7 +134,7 @@ def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
         heading_keeps_line=bool(spec.get("heading_keeps_line", False)),
         single_item=bool(spec.get("single_item", False)),
         item_numbers=spec.get("item_numbers", "increasing"),
-        contents=re.compile(contents, re.MULTILINE) if contents else None,
+        contents=_patterns(contents, f"{where}: items.contents")[0] if contents else None,
         case_number=_patterns(items.get("case_number", {}).get("patterns", []), f"{where}: items.case_number",
                               line_flags),
         case_number_lines=int(spec.get("case_number_lines", 4)),
@@ -141,7 +148,7 @@ def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
                                      line_flags),
         inline_headings=_patterns(lines.get("inline_headings", []), f"{where}: lines.inline_headings", line_flags),
         attachments=_patterns(lines.get("attachments", []), f"{where}: lines.attachments", line_flags),
-        cut_mark=re.compile(cut_mark) if cut_mark else None,
+        cut_mark=_patterns(cut_mark, f"{where}: lines.cut_mark", 0)[0] if cut_mark else None,
         rejoin_page_breaks=bool(spec.get("rejoin_page_breaks", False)),
         decision_sub_headings=bool(spec.get("decision_sub_headings", False)),
     )
