@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from itertools import accumulate
 from pathlib import Path
 
 from .model import Meeting
 from .layouts import LAYOUTS_BY_NAME, MUNICIPALITIES, Layout
 from .parse import ParseError, SourceHints, item_heads, normalise_text, parse_minutes, slug
-from .sources.pdf import is_pdf, page_text, read_pdf
+from .sources.pdf import PdfText, is_pdf, page_text, read_pdf
 
 # The kinds of minutes file `minutes index` reads from a corpus folder.
 SUFFIXES = (".txt", ".pdf")
@@ -100,12 +101,29 @@ def load_meeting(path: Path, source: str | None = None, data: bytes | None = Non
 
 def load_pdf(data: bytes, source: str, layout: Layout | None, hints: SourceHints) -> Meeting:
     pages = read_pdf(data)
-    text = page_text(pages)
-    meeting = parse_minutes(text.text, source=source, layout=layout, hints=hints)
-    # Each item's heading in the text tells the page it was printed on (the text is normalised
-    # already: its offsets are the parser's).
-    heads = item_heads(LAYOUTS_BY_NAME[meeting.layout], normalise_text(text.text))
-    for item, head in zip(meeting.items, heads):
-        item.page = text.page_at(head.line_start)
+    meeting = meeting_of_pages(page_text(pages), source, layout, hints)
     meeting.pages = len(pages)
     return meeting
+
+
+def meeting_of_pages(text: PdfText, source: str, layout: Layout | None, hints: SourceHints) -> Meeting:
+    """Parse a PDF's text; each item learns the page its heading was printed on."""
+    text = normalised(text)
+    meeting = parse_minutes(text.text, source=source, layout=layout, hints=hints)
+    heads = item_heads(LAYOUTS_BY_NAME[meeting.layout], text.text)  # the parser's own offsets
+    for item, head in zip(meeting.items, heads):
+        item.page = text.page_at(head.line_start)
+    return meeting
+
+
+def normalised(text: PdfText) -> PdfText:
+    """The text as the parser normalises it (glued headings cut apart, table borders dropped), with the
+    page starts moved along. Page by page: every step works within a line, so the pages' normalised
+    texts joined are the whole text's, unless a page starts inside a line; then the whole is
+    normalised and the pages keep their starts."""
+    ends = [*text.page_starts[1:], len(text.text)]
+    pages = [normalise_text(text.text[start:end]) for start, end in zip(text.page_starts, ends)]
+    whole = normalise_text(text.text)
+    if "".join(pages) != whole:
+        return PdfText(whole, text.page_starts)
+    return PdfText(whole, tuple(accumulate((len(page) for page in pages[:-1]), initial=0)))

@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from indexer.build import build_index
 from indexer.cli import main
-from indexer.load import load_meeting
-from indexer.parse import ParseError
-from indexer.sources.pdf import Line, Page, page_text, read_pdf
+from indexer.load import load_meeting, meeting_of_pages
+from indexer.parse import ParseError, SourceHints
+from indexer.sources.pdf import Line, Page, PdfText, page_text, read_pdf
 from tools.minutes_pdf import minutes_pdf
 from test_parse import summarise
 
@@ -268,3 +268,13 @@ def test_the_index_keeps_one_copy_of_each_source_file_and_drops_removed_ones(tmp
     (corpus / "2014-08-26.txt").unlink()
     build_index(corpus, tmp_path / "index")
     assert sorted(originals(tmp_path / "index")) == [hashlib.sha256(pdf).hexdigest() + ".pdf"]
+
+
+def test_a_pdf_item_keeps_its_page_when_normalising_shortens_or_lengthens_the_pages_before() -> None:
+    page_1 = ("Referat - Økonomiudvalget den 3. december 2018\nDato: |\n---|---|\n\n1. Budget\n\nSagsfremstilling\n\n"
+              + "Tekst |\n" * 40 + "\nBeslutningGodkendt.\n\n")
+    page_2 = "2. Regnskab\n\nBeslutning\n\nTaget til efterretning.\n"
+    text = PdfText(page_1 + page_2, (0, len(page_1)))
+    meeting = meeting_of_pages(text, "x.pdf", None, SourceHints())
+    assert [(item.number, item.page, item.decision.text) for item in meeting.items] == [
+        (1, 1, "Godkendt."), (2, 2, "Taget til efterretning.")]
