@@ -10,8 +10,9 @@ from itertools import accumulate
 from pathlib import Path
 
 from .model import Meeting
-from .layouts import LAYOUTS_BY_NAME, MUNICIPALITIES, Layout
-from .parse import ParseError, SourceHints, item_heads, normalise_text, parse_minutes, slug
+from .layouts import MUNICIPALITY_SLUGS, Layout
+from .model import slug
+from .parse import ParseError, SourceHints, normalise_text, parse_minutes, read_minutes
 from .sources.pdf import PdfText, is_pdf, page_text, read_pdf
 
 # The kinds of minutes file `minutes index` reads from a corpus folder.
@@ -36,7 +37,6 @@ def decode(data: bytes) -> str:
         raise ParseError(f"neither UTF-8 nor Windows-1252 text (byte {error.start})") from None
 
 
-MUNICIPALITY_SLUGS = {slug(name): name for name in MUNICIPALITIES}
 DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -109,9 +109,8 @@ def load_pdf(data: bytes, source: str, layout: Layout | None, hints: SourceHints
 def meeting_of_pages(text: PdfText, source: str, layout: Layout | None, hints: SourceHints) -> Meeting:
     """Parse a PDF's text; each item learns the page its heading was printed on."""
     text = normalised(text)
-    meeting = parse_minutes(text.text, source=source, layout=layout, hints=hints)
-    heads = item_heads(LAYOUTS_BY_NAME[meeting.layout], text.text)  # the parser's own offsets
-    for item, head in zip(meeting.items, heads):
+    meeting, heads = read_minutes(text.text, source=source, layout=layout, hints=hints)
+    for item, head in zip(meeting.items, heads):  # the heads' offsets are in the normalised text
         item.page = text.page_at(head.line_start)
     return meeting
 

@@ -17,6 +17,12 @@ CASE_VALUE = r"[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå./-]{0,59}"
 CASE_VALUE_RE = re.compile(rf"^{CASE_VALUE}$")
 
 
+def slug(text: str) -> str:
+    """A name as it stands in ids and addresses: Høje-Taastrup → hoeje-taastrup."""
+    folded = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+
+
 @dataclass(slots=True)
 class Participant:
     name: str

@@ -19,7 +19,7 @@ from itertools import dropwhile
 
 from .centres import MUNICIPALITY as CENTRES_MUNICIPALITY, find_centres
 from .layouts import GLUED_HEADINGS, LAYOUTS, MONTHS, MUNICIPALITIES, Layout
-from .model import CASE_VALUE_RE, AgendaItem, Decision, Meeting, Participant, Section, SubDecision
+from .model import CASE_VALUE_RE, AgendaItem, Decision, Meeting, Participant, Section, SubDecision, slug
 
 
 class ParseError(ValueError):
@@ -61,6 +61,12 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
                   hints: SourceHints = SourceHints()) -> Meeting:
     """Parse one minutes document in the given layout, or the first that fits it. Raises ParseError
     naming the reason."""
+    return read_minutes(text, source, layout, hints)[0]
+
+
+def read_minutes(text: str, source: str = "", layout: Layout | None = None,
+                 hints: SourceHints = SourceHints()) -> tuple[Meeting, list[ItemHead]]:
+    """`parse_minutes`, and where each item's heading stands in the normalised text (a PDF's pages)."""
     text = normalise_text(text)
     if not text.strip():
         raise ParseError("empty document")
@@ -98,7 +104,7 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
     warnings += contents_warnings(layout, front, items)
     if cut_off:
         warnings.append(f"the text ends at a '[...]' mark after item {items[-1].number}: it is cut short")
-    return Meeting(
+    meeting = Meeting(
         id=meeting_id,
         committee=committee,
         date=meeting_date,
@@ -112,6 +118,7 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
         layout=layout.name,
         attendance=meeting_attendance(layout, front),
     )
+    return meeting, heads[:len(items)]
 
 
 LABEL = re.compile(r"[A-ZÆØÅ][\wæøå ]{0,30}:")  # "Mødested: …": another field, not a name
@@ -338,11 +345,6 @@ def normalise_text(text: str) -> str:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = TABLE_BORDER.sub("", text) if "|" in text else text
     return GLUED_HEADINGS.sub(lambda match: match["heading"] + "\n", text)
-
-
-def slug(text: str) -> str:
-    folded = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 def _date(year: str, month: str, day: str) -> date:

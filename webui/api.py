@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from indexer.load import MUNICIPALITY_SLUGS
+from indexer.layouts import MUNICIPALITY_SLUGS
 from indexer.query import CASE_VALUE_RE, QueryError, query_from_params, results_to_dict
 
 from .formatting import decision_label, plain_text

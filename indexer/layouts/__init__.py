@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from ..model import slug
+
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
     "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
@@ -191,3 +193,4 @@ def _load_municipalities() -> tuple[str, ...]:
 
 
 MUNICIPALITIES: tuple[str, ...] = _load_municipalities()
+MUNICIPALITY_SLUGS: dict[str, str] = {slug(name): name for name in MUNICIPALITIES}  # hoeje-taastrup → Høje-Taastrup
