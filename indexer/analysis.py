@@ -28,12 +28,20 @@ _STEMMER = snowballstemmer.stemmer("danish")
 # 4: the analysis is our own chain (no longer whoosh's), and the index stores it under a new name
 # 5: the vocabulary field holds each item's distinct words as keywords
 # 6: closed compounds are split into their parts (Decompounder), indexed as part terms
-ANALYSIS_VERSION = 6
+# 7: a word is cut to MAX_WORD_LENGTH letters, and only shorter ones are split
+ANALYSIS_VERSION = 7
 
 # Index terms of compound parts start with this (never a character of a word): a query asks for
 # them beside the whole word, with a lower weight, so that a word on its own ranks first, and
 # phrases, which ask for whole words only, stay exact.
 PART_MARK = "~"
+
+# The longest word analysis looks at: a longer run of letters (a base64 image, a URL, a page of
+# text run together) is indexed cut to this length, and is never split into compound parts, so
+# every step after the tokenizer does bounded work per word (and every engine takes the term:
+# PostgreSQL refuses lexemes over 2,047 bytes). Danish compounds in minutes stay far below it
+# (medarbejderudviklingssamtaler: 29 letters).
+MAX_WORD_LENGTH = 64
 
 # Case numbers (14/32918) stay one token; words keep Danish letters and inner hyphens/apostrophes.
 TOKEN_PATTERN = rf"{CASE_NUMBER}|\w+(?:[-'’]\w+)*"
@@ -172,6 +180,18 @@ class RegexTokenizer:
         return Analyzer(self, (other,))
 
 
+class LengthCapFilter(Filter):
+    """Cuts a word longer than MAX_WORD_LENGTH to that length, in queries as in the index, so that
+    the same long word finds itself; its offsets then cover the part kept."""
+
+    def __call__(self, tokens: Iterator[Token], mode: Mode) -> Iterator[Token]:
+        for token in tokens:
+            if len(token.text) > MAX_WORD_LENGTH:
+                token.text = token.text[:MAX_WORD_LENGTH]
+                token.end = token.start + MAX_WORD_LENGTH
+            yield token
+
+
 class LowercaseFilter(Filter):
     def __call__(self, tokens: Iterator[Token], mode: Mode) -> Iterator[Token]:
         for token in tokens:
@@ -272,15 +292,15 @@ class StopFilter(Filter):
 def danish_analyzer() -> Analyzer:
     """Full-text analysis: tokens, lowercase, possessives, hyphenated and closed compounds, stems,
     folding, part terms."""
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | PossessiveFilter() | CompoundFilter()
-            | DecompoundFilter(DECOMPOUNDER) | DanishStemFilter() | MarkPartsFilter())
+    return (RegexTokenizer(TOKEN_PATTERN) | LengthCapFilter() | LowercaseFilter() | PossessiveFilter()
+            | CompoundFilter() | DecompoundFilter(DECOMPOUNDER) | DanishStemFilter() | MarkPartsFilter())
 
 
 def vocabulary_analyzer() -> Analyzer:
     """Unstemmed words and compound parts, the words the archive holds: "Mente du ...?" is never
     offered for them, and suggestions are drawn from them."""
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | PossessiveFilter() | CompoundFilter()
-            | DecompoundFilter(DECOMPOUNDER) | StopFilter(DANISH_STOPWORDS, minsize=3))
+    return (RegexTokenizer(TOKEN_PATTERN) | LengthCapFilter() | LowercaseFilter() | PossessiveFilter()
+            | CompoundFilter() | DecompoundFilter(DECOMPOUNDER) | StopFilter(DANISH_STOPWORDS, minsize=3))
 
 
 # -- compounds --------------------------------------------------------------------------------------
@@ -435,14 +455,19 @@ class Decompounder:
     def __init__(self, words: WordList) -> None:
         self.words = words
         self._cache: dict[str, tuple[str, ...]] = {}
+        # The splits of the substrings of the word being split, by (role, substring, depth, derived):
+        # the same tail is tried as a head from many cuts. Emptied for each word.
+        self._splits: dict[tuple[str, str, int, bool], _Split | None] = {}
 
     def parts(self, word: str) -> tuple[str, ...]:
         """The parts of a compound (lower case, linking letters left out), or () when `word` is no
-        compound of known words."""
+        compound of known words or is too long to be one (MAX_WORD_LENGTH: a word the length cap
+        cut is not split)."""
         found = self._cache.get(word)
         if found is None:
             split = None
-            if len(word) >= self.MIN_MODIFIER + self.MIN_HEAD and word.isalpha():
+            if self.MIN_MODIFIER + self.MIN_HEAD <= len(word) < MAX_WORD_LENGTH and word.isalpha():
+                self._splits.clear()
                 split = self._split(word, 0)
                 if split and (self.words.same_stem(word) or self.words.inflected(word)) and not self._transparent(word, split):
                     split = None
@@ -461,6 +486,9 @@ class Decompounder:
                 and self.DERIVED_MODIFIER.fullmatch(word[:head_start]) is not None)
 
     def _split(self, word: str, depth: int) -> _Split | None:
+        return self._memo("split", word, depth, False)
+
+    def _best_split(self, word: str, depth: int) -> _Split | None:
         best, best_score = None, None
         for cut in range(self.MIN_MODIFIER, len(word) - self.MIN_HEAD + 1):
             head = self._head(word[cut:], depth)
@@ -484,6 +512,9 @@ class Decompounder:
         return best
 
     def _head(self, head: str, depth: int) -> _Split | None:
+        return self._memo("head", head, depth, False)
+
+    def _best_head(self, head: str, depth: int) -> _Split | None:
         if head in self.SHORT_PARTS:
             return _Split((head,), ((0, len(head)),))
         if len(head) < self.MIN_HEAD or snowball(head) in self.NOT_HEADS or head in self.NOT_PARTS:
@@ -496,6 +527,20 @@ class Decompounder:
         return None
 
     def _modifier(self, modifier: str, depth: int, derived: bool = False) -> _Split | None:
+        return self._memo("modifier", modifier, depth, derived)
+
+    def _memo(self, role: str, text: str, depth: int, derived: bool) -> _Split | None:
+        key = (role, text, depth, derived)
+        if key not in self._splits:
+            if role == "split":
+                self._splits[key] = self._best_split(text, depth)
+            elif role == "head":
+                self._splits[key] = self._best_head(text, depth)
+            else:
+                self._splits[key] = self._best_modifier(text, depth, derived)
+        return self._splits[key]
+
+    def _best_modifier(self, modifier: str, depth: int, derived: bool) -> _Split | None:
         if modifier in self.SHORT_PARTS:
             return _Split((modifier,), ((0, len(modifier)),))
         if len(modifier) < self.MIN_MODIFIER or modifier in self.NOT_PARTS:

@@ -6,7 +6,7 @@ from dataclasses import astuple
 
 import pytest
 
-from indexer.analysis import DECOMPOUNDER, WORDS, danish_analyzer, fold, stem
+from indexer.analysis import DECOMPOUNDER, MAX_WORD_LENGTH, WORDS, Decompounder, WordList, danish_analyzer, fold, stem
 
 
 def index_terms(text: str) -> list[tuple[str, int]]:
@@ -141,3 +141,46 @@ def test_the_word_list_is_read_from_the_package_data() -> None:
 ])
 def test_a_word_s_forms_share_one_stem_of_their_own(forms, stemmed) -> None:
     assert {stem(form) for form in forms} == {stemmed}
+
+
+class CountingWordList(WordList):
+    """The package's word list, counting the lookups a split makes: work, not time."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def exact(self, word: str) -> float:
+        self.lookups += 1
+        return super().exact(word)
+
+    def inflected(self, word: str) -> float:
+        self.lookups += 1
+        return super().inflected(word)
+
+    def same_stem(self, word: str) -> float:
+        self.lookups += 1
+        return super().same_stem(word)
+
+
+def test_a_word_longer_than_the_cap_is_indexed_cut_and_never_split() -> None:
+    word = "sundhedsberedskabsledelsen" * 400  # 10,400 letters, from one real compound
+    words = CountingWordList()
+    assert Decompounder(words).parts(word) == ()
+    assert words.lookups == 0
+    run = "abcdefghij" * 1_000  # a run of letters Snowball leaves as it is
+    assert [(t.text, t.start, t.end, t.part) for t in danish_analyzer()(f"se {run} nu")] == [
+        ("se", 0, 2, False), (run[:MAX_WORD_LENGTH], 3, 3 + MAX_WORD_LENGTH, False), ("nu", 10_004, 10_006, False)]
+
+
+def test_a_long_query_word_asks_for_the_cut_term_the_index_holds() -> None:
+    assert query_terms("abcdefghij" * 50) == [("abcdefghij" * 7)[:MAX_WORD_LENGTH]]
+
+
+@pytest.mark.parametrize("length", range(20, MAX_WORD_LENGTH))
+def test_splitting_a_word_under_the_cap_costs_at_most_quadratic_lookups(length) -> None:
+    """Repeated compounds are the worst case found (every tail is a head again); unbounded, a
+    63-letter one cost tens of thousands of lookups (the cube of its length)."""
+    words = CountingWordList()
+    Decompounder(words).parts(("sundhedsberedskabsledelsen" * 3)[:length])
+    assert words.lookups <= 2 * length * length
