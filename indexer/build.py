@@ -30,6 +30,7 @@ from .load import DEFAULT_MAX_FILE_MB, SUFFIXES, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
 from .prepared import dump_prepared, prepare, save_prepared
+from .safetext import source_name
 from .schema import ORIGINALS, POINTER, current_generation, read_pointer, write_pointer
 
 __all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]
@@ -201,7 +202,7 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
     problems: list[tuple[str, str]] = []
 
     def name(path: Path) -> str:
-        return path.relative_to(corpus_dir).as_posix()
+        return source_name(path.relative_to(corpus_dir).as_posix())
 
     def walk(folder: Path, ancestors: frozenset[tuple[int, int]]) -> None:
         try:
@@ -226,7 +227,9 @@ def scan_corpus(corpus_dir: Path) -> CorpusScan:
                 else:
                     walk(path, ancestors | {(info.st_dev, info.st_ino)})
             elif is_minutes_file(entry.name):
-                if stat.S_ISREG(info.st_mode):
+                if name(path) in files:  # a name that is not UTF-8, escaped, is another file's name
+                    problems.append((name(path), "its name, written as the index writes it, is another file's"))
+                elif stat.S_ISREG(info.st_mode):
                     files[name(path)] = path
                 else:
                     problems.append((name(path), "not a regular file"))
@@ -367,8 +370,13 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
             continue
         try:
             meeting = load_meeting(path, source=source, data=data, layout=layout)
+            documents = [item_document(meeting, item, source, digest) for item in meeting.items]
         except ParseError as error:
             report.failed.append((source, str(error)))  # a changed file that fails keeps its old items
+            continue
+        except (RecursionError, MemoryError, ValueError, TypeError, LookupError, AttributeError) as error:
+            # A fault of ours that this file brings out: the file is named, the run goes on.
+            report.failed.append((source, f"could not be read ({type(error).__name__}: {error}); please report it"))
             continue
         owner = owners.get(meeting.id)
         if owner is not None and owner != source:
@@ -381,7 +389,7 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
             report.changed += 1
         else:
             report.new += 1
-        yield source, [item_document(meeting, item, source, digest) for item in meeting.items]
+        yield source, documents
     report.failed.sort()
 
 

@@ -15,6 +15,7 @@ from .layouts import LAYOUTS, get_layout
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import DECISION_TYPES, Meeting, meeting_to_dict
 from .parse import ParseError
+from .safetext import one_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,7 +24,8 @@ def main() -> None:
 
 
 def fail(message: str) -> None:
-    click.echo(f"minutes: {message}", err=True)
+    """One line on stderr, whatever the message holds (a file name may hold a line break)."""
+    click.echo(f"minutes: {one_line(message)}", err=True)
 
 
 def layout_option(command):
@@ -190,7 +192,13 @@ def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, **fa
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads handling requests.")
-def serve(index_dir: Path, host: str, port: int, threads: int) -> None:
+@click.option("--max-connections", default=100, show_default=True, type=click.IntRange(1, 10_000),
+              help="Open connections at most; at the limit the one waiting longest for its request is closed.")
+@click.option("--max-client-connections", default=32, show_default=True, type=click.IntRange(1, 10_000),
+              help="Open connections from one address at most (behind a reverse proxy, every client has its "
+                   "address: raise it to --max-connections).")
+def serve(index_dir: Path, host: str, port: int, threads: int, max_connections: int,
+          max_client_connections: int) -> None:
     """Serve the web UI and JSON API with waitress (a production WSGI server, never Flask's debug server)."""
     from webui import create_app
     from webui.searcher import keep_warm
@@ -206,7 +214,8 @@ def serve(index_dir: Path, host: str, port: int, threads: int) -> None:
     app = create_app(index_dir)
     keep_warm(app)  # facet masks and date order are built before the first request, and after each update
     click.echo(f"Serverer på http://{host}:{port}/ (indeks: {index_dir})")
-    serve_app(app, host=host, port=port, threads=threads)
+    serve_app(app, host=host, port=port, threads=threads, max_connections=max_connections,
+              max_client_connections=max_client_connections)
 
 
 @main.group()

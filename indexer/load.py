@@ -13,7 +13,7 @@ from .model import Meeting
 from .layouts import MUNICIPALITY_SLUGS, Layout
 from .model import slug
 from .parse import ParseError, SourceHints, normalise_text, parse_minutes, read_minutes
-from .sources.pdf import PdfText, is_pdf, page_text, read_pdf
+from .sources.pdf import PdfText, page_text, read_pdf, starts_as_pdf
 
 # The kinds of minutes file `minutes index` reads from a corpus folder.
 SUFFIXES = (".txt", ".pdf")
@@ -25,16 +25,37 @@ DEFAULT_MAX_FILE_MB = 20.0
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), falling back to Windows-1252, the two encodings the archive uses."""
+    return decode_text(data)[0]
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """The text of a minutes file, and a warning when it mixes encodings. UTF-8 (with or without
+    BOM), or Windows-1252, the two encodings the archive uses; a file of both (one text pasted into
+    another) is decoded line by line, and the warning names the lines read as Windows-1252."""
     if b"\x00" in data:
         raise ParseError("binary file (contains NUL bytes), not a text document")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise ParseError(f"neither UTF-8 nor Windows-1252 text (byte {error.start})") from None
+    lines = data.removeprefix(b"\xef\xbb\xbf").splitlines(keepends=True)
+    texts, windows, utf8 = [], [], False
+    for number, line in enumerate(lines, 1):
+        try:
+            texts.append(line.decode("utf-8"))
+            utf8 = utf8 or not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                texts.append(line.decode("cp1252"))
+            except UnicodeDecodeError as error:
+                offset = sum(map(len, lines[:number - 1])) + error.start
+                raise ParseError(f"neither UTF-8 nor Windows-1252 text (byte {offset})") from None
+            windows.append(number)
+    warning = None
+    if utf8:  # both: the lines that are no UTF-8 were read as Windows-1252
+        shown = ", ".join(map(str, windows[:5])) + (f" and {len(windows) - 5} more" if len(windows) > 5 else "")
+        warning = f"mixes UTF-8 and Windows-1252 text: line{'s' if len(windows) > 1 else ''} {shown} read as Windows-1252"
+    return "".join(texts), warning
 
 
 DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -94,9 +115,13 @@ def load_meeting(path: Path, source: str | None = None, data: bytes | None = Non
         data = Path(path).read_bytes()
     source = source if source is not None else str(path)
     hints = path_hints(Path(source))
-    if Path(path).suffix.lower() == ".pdf" or is_pdf(data):
+    if Path(path).suffix.lower() == ".pdf" or starts_as_pdf(data):
         return load_pdf(data, source, layout, hints)
-    return parse_minutes(decode(data), source=source, layout=layout, hints=hints)
+    text, warning = decode_text(data)
+    meeting = parse_minutes(text, source=source, layout=layout, hints=hints)
+    if warning:
+        meeting.warnings.append(warning)
+    return meeting
 
 
 def load_pdf(data: bytes, source: str, layout: Layout | None, hints: SourceHints) -> Meeting:
