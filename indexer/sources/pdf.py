@@ -54,18 +54,53 @@ LIST_MARKER = re.compile(r"^(?:[-•·*]|\d{1,2}[.)]|[a-zæøå][.)])\s")
 
 
 def is_pdf(data: bytes) -> bool:
+    """Whether the bytes are a PDF's: the header within the first kilobyte, as readers accept it."""
     return b"%PDF-" in data[:1024]
 
 
-def read_pdf(data: bytes) -> list[Page]:
-    """The pages of a PDF with their lines. Raises ParseError naming why a PDF cannot be read:
-    not a PDF, cut off, encrypted, damaged, or without a text layer (a scan)."""
-    import pypdfium2  # only here: reading text files needs no PDF library
+def starts_as_pdf(data: bytes) -> bool:
+    """Whether a file not named .pdf is a PDF all the same: it starts with the header. (A text file
+    may quote "%PDF-" in its first kilobyte and is text.)"""
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n\f\x00").startswith(b"%PDF-")
 
+
+# What reading one PDF may cost. A PDF's streams are compressed, and PDFium inflates them itself: a
+# 1 MB file can expand to gigabytes. So PDFs are read in a worker process (`pdf_worker`) whose
+# address space is capped (the ceiling on expanded bytes) and which is given a time to answer in,
+# and pages and characters are counted as they are read. A PDF over a bound is refused with the
+# bound it broke, and the worker is started again for the next file.
+MAX_PAGES = 5_000
+MAX_PAGE_CHARACTERS = 200_000  # a dense A4 page of text holds about 5,000
+MAX_CHARACTERS = 5_000_000
+READER_MEMORY_MB = 768
+READER_SECONDS = 120.0
+
+
+def read_pdf(data: bytes) -> list[Page]:
+    """The pages of a PDF with their lines, read within the bounds above. Raises ParseError naming
+    why a PDF cannot be read: not a PDF, cut off, encrypted, damaged, without a text layer (a scan),
+    or over a bound."""
     if not is_pdf(data):
         raise ParseError("not a PDF file (no %PDF header)")
     if b"%%EOF" not in data[-2048:]:
         raise ParseError("PDF cut off: it does not end with %%EOF")
+    from .pdf_worker import READER
+
+    return READER.read(data)
+
+
+def read_pdf_here(data: bytes) -> list[Page]:
+    """`read_pdf` in this process, without the worker's memory and time ceiling (the worker's step)."""
+    import pypdfium2  # only here: reading text files needs no PDF library
+
+    try:
+        return _read_pages(pypdfium2, data)
+    except MemoryError:
+        raise ParseError(f"PDF too costly to read: it expands beyond {READER_MEMORY_MB} MB of memory "
+                         "(a compressed-stream bomb?)") from None
+
+
+def _read_pages(pypdfium2, data: bytes) -> list[Page]:
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -73,7 +108,14 @@ def read_pdf(data: bytes) -> list[Page]:
             raise ParseError("encrypted PDF: it needs a password to be read") from None
         raise ParseError(f"damaged PDF: {pdfium_reason(error)}") from None
     try:
-        pages = [read_page(document, index) for index in range(len(document))]
+        if len(document) > MAX_PAGES:
+            raise ParseError(f"too many pages: {len(document):,}, the limit is {MAX_PAGES:,}")
+        pages, characters = [], 0
+        for index in range(len(document)):
+            pages.append(read_page(document, index))
+            characters += sum(len(line.text) for line in pages[-1].lines)
+            if characters > MAX_CHARACTERS:
+                raise ParseError(f"too much text: over {MAX_CHARACTERS:,} characters by page {index + 1}")
     except pypdfium2.PdfiumError as error:
         raise ParseError(f"damaged PDF: {pdfium_reason(error)}") from None
     finally:
@@ -98,12 +140,15 @@ def read_page(document, index: int) -> Page:
         textpage = page.get_textpage()
         try:
             count = textpage.count_chars()
+            if count > MAX_PAGE_CHARACTERS:
+                raise ParseError(f"too much text on page {index + 1}: {count:,} characters, "
+                                 f"the limit is {MAX_PAGE_CHARACTERS:,}")
             text = textpage.get_text_range(0, count) if count else ""
             chars: list[tuple[float, float, float, str, int]] = []  # baseline (from the top), left, right, char, index
             x, y = pdfium_c.c_double(), pdfium_c.c_double()
             origin = pdfium_c.FPDFText_GetCharOrigin
             for position, char in enumerate(text[:count]):
-                if char.isspace():
+                if char.isspace() or char == "\x00":  # no text holds NUL (and PostgreSQL refuses it)
                     continue
                 left, _bottom, right, _top = textpage.get_charbox(position, loose=True)
                 origin(textpage, position, x, y)
