@@ -13,6 +13,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from indexer.layouts import MUNICIPALITY_SLUGS
 from indexer.query import CASE_VALUE_RE, QueryError, query_from_params, results_to_dict
+from indexer.safetext import xml_text
 
 from .formatting import decision_label, plain_text
 from .openapi import openapi_document
@@ -164,6 +165,7 @@ def healthz():
     except IndexMissing:
         response = jsonify({"status": "unavailable", "items": 0})
         response.status_code = 503
+        response.headers["Retry-After"] = "60"  # as every other 503
     else:
         response = jsonify({"status": "ok", "items": stats["items"], "meetings": stats["meetings"],
                             "first_meeting": stats["first_meeting"], "last_meeting": stats["last_meeting"]})
@@ -210,7 +212,19 @@ def atom_feed(results, text: str) -> bytes:
         for slug in hit.decision_types:
             ET.SubElement(entry, "category", {"term": slug, "label": decision_label(slug)})
         ET.SubElement(entry, "summary", {"type": "text"}).text = plain_text(hit.snippet)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return ET.tostring(xml_safe(root), encoding="utf-8", xml_declaration=True)
+
+
+def xml_safe(root: ET.Element) -> ET.Element:
+    """Every text, attribute and id of the tree without characters XML cannot hold (control
+    characters of a query or of the minutes, U+FFFE): ElementTree writes them, and a feed reader
+    then refuses the whole feed."""
+    for element in root.iter():
+        element.text = xml_text(element.text) if element.text else element.text
+        element.tail = xml_text(element.tail) if element.tail else element.tail
+        for key, value in element.attrib.items():
+            element.set(key, xml_text(value))
+    return root
 
 
 def atom_date(day: str | None) -> str:

@@ -14,6 +14,15 @@ response followed by EOF) and keeps reading and discarding input until the clien
 `linger_timeout` seconds and `linger_max_bytes` bytes, then closes. Successful responses and the
 keep-alive path are untouched.
 
+Slow and idle clients cannot take the server: waitress stops accepting connections at its limit
+until one goes quiet for two minutes, so 100 half-sent requests would stop it answering anyone. Here
+a connection that is not being answered (idle between requests, or still sending its request line
+and headers) is closed `header_timeout` seconds after it opened or after its last response; at the
+connection limit, and at a client's own limit (`max_client_connections` from one address), the
+oldest such connection is closed to make room for the new one (or the new one is, when every
+connection is being answered). Behind a reverse proxy all clients share its address: raise the
+per-client limit there (docs/deploy.md).
+
 Everything goes through waitress's own extension points: `TcpWSGIServer.channel_class` and the
 `HTTPChannel` methods the event loop calls (readable/writable/handle_read/handle_write).
 """
@@ -34,6 +43,10 @@ from waitress.task import ThreadedTaskDispatcher
 LINGER_TIMEOUT = 5.0  # seconds a rejected client may keep sending before we close anyway
 LINGER_MAX_BYTES = 64 * 1024 * 1024  # bytes of a rejected request we read and discard at most
 LINGER_RECV_BYTES = 64 * 1024
+HEADER_TIMEOUT = 10.0  # seconds a connection may spend sending a request's headers, or idle between requests
+MAX_CONNECTIONS = 100  # open connections, as waitress's connection_limit
+MAX_CLIENT_CONNECTIONS = 32  # open connections from one address
+MAINTENANCE_SECONDS = 1  # how often connections are checked against HEADER_TIMEOUT
 
 
 class LingeringHTTPChannel(HTTPChannel):
@@ -48,6 +61,16 @@ class LingeringHTTPChannel(HTTPChannel):
     linger_deadline = 0.0
     linger_bytes = 0
 
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.waiting_since = time.monotonic()  # since it opened or its last response was handed over
+
+    @property
+    def waiting(self) -> bool:
+        """Whether nothing is being answered: no complete request queued or served, nothing to send."""
+        return not (self.requests or self.total_outbufs_len or self.close_when_flushed or self.lingering
+                    or self.will_close)
+
     def service(self):
         # Runs in a worker thread. request.error is set by waitress's parser when it gave up reading
         # the request (431, 413, 400, 501): then unread input may be left, so linger on close.
@@ -56,6 +79,13 @@ class LingeringHTTPChannel(HTTPChannel):
         if self.requests and self.requests[0].error is not None:
             self.linger_on_close = True
         super().service()
+        self.waiting_since = time.monotonic()
+
+    def received(self, data):
+        result = super().received(data)
+        if self.requests:  # a whole request has come: the time to send one starts again after its answer
+            self.waiting_since = time.monotonic()
+        return result
 
     def readable(self):
         if self.lingering:
@@ -122,16 +152,51 @@ class LingeringHTTPChannel(HTTPChannel):
 
 
 class MinutesWSGIServer(TcpWSGIServer):
-    """waitress's TCP server with the lingering channel, and a thread-safe stop() for tests."""
+    """waitress's TCP server with the lingering channel, limits on waiting connections, and a
+    thread-safe stop() for tests."""
 
     channel_class = LingeringHTTPChannel
 
     def __init__(self, *args, linger_timeout: float = LINGER_TIMEOUT, linger_max_bytes: int = LINGER_MAX_BYTES,
-                 **kw):
+                 header_timeout: float = HEADER_TIMEOUT, max_connections: int = MAX_CONNECTIONS,
+                 max_client_connections: int = MAX_CLIENT_CONNECTIONS, **kw):
         self.linger_timeout = linger_timeout
         self.linger_max_bytes = linger_max_bytes
+        self.header_timeout = header_timeout
+        self.max_connections = max_connections
+        self.max_client_connections = max_client_connections
+        self.closed_waiting = 0  # connections closed for waiting too long or to make room
         self._stop_requested = threading.Event()
         super().__init__(*args, **kw)
+
+    def maintenance(self, now):
+        super().maintenance(now)
+        cutoff = time.monotonic() - self.header_timeout
+        for channel in list(self.active_channels.values()):
+            if channel.waiting and channel.waiting_since < cutoff:
+                channel.will_close = True  # the loop closes it (writable, then handle_write)
+                self.closed_waiting += 1
+
+    def handle_accept(self):
+        before = set(self.active_channels)
+        super().handle_accept()
+        channels = list(self.active_channels.values())
+        newest = next((channel for fd, channel in self.active_channels.items() if fd not in before), None)
+        if newest is None:
+            return
+        client = [channel for channel in channels if channel.addr[0] == newest.addr[0]]
+        if len(client) > self.max_client_connections:
+            self.make_room(client, newest)
+        elif len(channels) > self.max_connections:
+            self.make_room(channels, newest)
+
+    def make_room(self, channels: list, newest) -> None:
+        """Close the connection that has waited longest without being answered; the new one when
+        every other is being answered."""
+        waiting = [channel for channel in channels if channel is not newest and channel.waiting]
+        victim = min(waiting, key=lambda channel: channel.waiting_since) if waiting else newest
+        victim.handle_close()
+        self.closed_waiting += 1
 
     def run(self):
         """Serve until stop() (then close every socket and stop the worker threads) or Ctrl-C."""
@@ -169,7 +234,8 @@ class MinutesWSGIServer(TcpWSGIServer):
 
 
 def create_server(app, host: str, port: int, threads: int, *, linger_timeout: float = LINGER_TIMEOUT,
-                  linger_max_bytes: int = LINGER_MAX_BYTES):
+                  linger_max_bytes: int = LINGER_MAX_BYTES, header_timeout: float = HEADER_TIMEOUT,
+                  max_connections: int = MAX_CONNECTIONS, max_client_connections: int = MAX_CLIENT_CONNECTIONS):
     """waitress.create_server(app, host=host, port=port, threads=threads, ident="minutes"), lingering.
 
     Returns a MinutesWSGIServer (effective_host, effective_port, run(), stop()); if the host resolves
@@ -178,12 +244,16 @@ def create_server(app, host: str, port: int, threads: int, *, linger_timeout: fl
     """
     if app is None:
         raise ValueError("the WSGI app passed to create_server is None")
-    adj = Adjustments(host=host, port=port, threads=threads, ident="minutes")
+    # waitress's own limit is never reached: handle_accept keeps to max_connections by closing one.
+    adj = Adjustments(host=host, port=port, threads=threads, ident="minutes", connection_limit=max_connections + 16,
+                      cleanup_interval=MAINTENANCE_SECONDS)
     socket_map: dict = {}
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
     servers = [MinutesWSGIServer(app, socket_map, dispatcher=dispatcher, adj=adj, sockinfo=sockinfo,
-                                 linger_timeout=linger_timeout, linger_max_bytes=linger_max_bytes)
+                                 linger_timeout=linger_timeout, linger_max_bytes=linger_max_bytes,
+                                 header_timeout=header_timeout, max_connections=max_connections,
+                                 max_client_connections=max_client_connections)
                for sockinfo in adj.listen]
     if len(servers) == 1:
         return servers[0]
@@ -191,9 +261,11 @@ def create_server(app, host: str, port: int, threads: int, *, linger_timeout: fl
     return MultiSocketServer(socket_map, adj, listen, dispatcher, servers[-1].log_info)
 
 
-def serve(app, host: str, port: int, threads: int) -> None:
+def serve(app, host: str, port: int, threads: int, max_connections: int = MAX_CONNECTIONS,
+          max_client_connections: int = MAX_CLIENT_CONNECTIONS) -> None:
     """Serve app until interrupted, like waitress.serve(app, host=..., port=..., threads=..., ident="minutes")."""
     logging.basicConfig()  # as waitress.serve: idempotent if logging is already configured
-    server = create_server(app, host, port, threads)
+    server = create_server(app, host, port, threads, max_connections=max_connections,
+                           max_client_connections=max_client_connections)
     server.print_listen("Serving on http://{}:{}")
     server.run()

@@ -52,6 +52,9 @@ RANK_WEIGHTS = "{" + ", ".join(f"{qt.TEXT_FIELDS[field] / max(qt.TEXT_FIELDS.val
                                for field in ("text", "attachments", "decision", "title")) + "}"
 WRITER_WAIT_SECONDS = 10
 CONNECTION_WAIT_SECONDS = 5  # a search waits this long for the database before it answers 503
+# A search that has no connection after this long asks the server directly: one that is down gives
+# its 503 now, not after CONNECTION_WAIT_SECONDS (a page asks twice: that was 10 s).
+FIRST_WAIT_SECONDS = 0.3
 RANK_TEXT_WORDS = 60  # ranking reads the title, decision, attachments and this many words of the text
 MAX_POSITION = 16383  # tsvector positions stop here (later ones are stored as 16383)
 FIELD_GAP = 100  # positions between two fields, so that no phrase spans them
@@ -94,13 +97,14 @@ def describe(error: psycopg.Error) -> str:
     return text.removeprefix("connection failed: ").rstrip(".")
 
 
-def unreachable_reason(address: str) -> str:
-    """Why no connection to `address` is to be had (the pool only says that it waited in vain)."""
+def unreachable_reason(address: str, remaining: float = 2.0) -> str | None:
+    """Why no connection to `address` is to be had (the pool only says that it waited in vain), or
+    None when the server answers (the pool is busy, or still connecting)."""
     try:
-        psycopg.connect(address, connect_timeout=2).close()
+        psycopg.connect(address, connect_timeout=max(1, round(remaining))).close()
     except psycopg.Error as error:
         return describe(error)
-    return f"no free connection within {CONNECTION_WAIT_SECONDS:g} s"
+    return None
 
 
 def connect(address: str) -> psycopg.Connection:
@@ -123,6 +127,31 @@ def reader_pool(address: str) -> ConnectionPool:
                                                     kwargs={"connect_timeout": 10}, configure=_reader_session,
                                                     name="minutes-readers")
         return pool
+
+
+@contextmanager
+def pooled_connection(address: str) -> Iterator[psycopg.Connection]:
+    """A connection of the address's pool, given back afterwards. Raises DatabaseUnavailable, with
+    the reason, when the server cannot be reached (at once) or no connection is free in time."""
+    pool = reader_pool(address)  # anew each time: a pool that failed is discarded
+    try:
+        connection = pool.getconn(timeout=FIRST_WAIT_SECONDS)
+    except PoolTimeout:
+        connection = None
+    if connection is None:
+        remaining = max(0.1, CONNECTION_WAIT_SECONDS - FIRST_WAIT_SECONDS)
+        reason = unreachable_reason(address, remaining=remaining)
+        try:
+            connection = pool.getconn(timeout=remaining) if reason is None else None
+        except PoolTimeout:
+            reason = f"no free connection within {CONNECTION_WAIT_SECONDS:g} s"
+        if connection is None:
+            discard_pool(address)  # no retrying in the background: the next request tries anew
+            raise DatabaseUnavailable(f"{public_address(address)}: {reason}")
+    try:
+        yield connection
+    finally:
+        pool.putconn(connection)
 
 
 def discard_pool(address: str) -> None:
@@ -350,8 +379,7 @@ class PostgresSnapshot:
             yield
             return
         try:
-            pool = reader_pool(self.address)  # anew each time: a pool that failed is discarded
-            with pool.connection(timeout=CONNECTION_WAIT_SECONDS) as connection, connection.transaction():
+            with pooled_connection(self.address) as connection, connection.transaction():
                 cursor = connection.cursor()
                 cursor.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(self.schema)))
                 # The planner does not count the cost of reading each row's term vector out of line,
@@ -364,9 +392,6 @@ class PostgresSnapshot:
                     yield
                 finally:
                     self._cursor = None
-        except PoolTimeout:
-            discard_pool(self.address)  # no retrying in the background: the next request tries anew
-            raise DatabaseUnavailable(f"{public_address(self.address)}: {unreachable_reason(self.address)}") from None
         except psycopg.OperationalError as error:
             raise DatabaseUnavailable(f"{public_address(self.address)}: {describe(error)}") from None
         except psycopg.errors.UndefinedTable:
