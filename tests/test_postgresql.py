@@ -83,6 +83,29 @@ def test_minutes_database_url_overrides_the_recorded_address(database, tmp_path,
     assert (client.get("/api/search?q=kmd").status_code, client.get("/healthz").status_code) == (503, 503)
 
 
+def test_a_server_whose_database_is_down_answers_503_without_waiting_out_the_pool(database, tmp_path, monkeypatch) -> None:
+    """The attack run's case: pages waited 10 s for their 503 (two reads of 5 s each). Now a read that
+    has no connection after FIRST_WAIT_SECONDS asks the server itself, and a refusal is the answer:
+    counted in the pool's waits, not timed."""
+    from psycopg_pool import ConnectionPool
+
+    from indexer.engines import postgresql
+
+    index = tmp_path / "index"
+    build_index(ROOT / "corpus", index, engine="postgresql")
+    monkeypatch.setenv("MINUTES_DATABASE_URL", UNREACHABLE)
+    monkeypatch.setattr(postgresql, "CONNECTION_WAIT_SECONDS", 3600)  # a read that waited it out would hang the test
+    waits: list[float] = []
+    getconn = ConnectionPool.getconn
+    monkeypatch.setattr(ConnectionPool, "getconn", lambda pool, timeout=None: waits.append(timeout) or getconn(pool, timeout))
+    client = create_app(index).test_client()
+    page, health = client.get("/?q=kmd"), client.get("/healthz")
+    assert (page.status_code, page.headers["Retry-After"]) == (503, "60")
+    assert (health.status_code, health.headers["Retry-After"], health.get_json()) == (
+        503, "60", {"status": "unavailable", "items": 0})
+    assert waits and set(waits) == {postgresql.FIRST_WAIT_SECONDS}
+
+
 def test_an_unreachable_database_is_one_line_and_nothing_is_written(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("MINUTES_DATABASE_URL", raising=False)
     index = tmp_path / "index"

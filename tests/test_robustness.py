@@ -5,13 +5,19 @@ the `fuzz`-marked ones draw many new random examples and run with `make fuzz`.""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from indexer.analysis import MAX_WORD_LENGTH, Decompounder, danish_analyzer
 from indexer.parse import ParseError, parse_minutes
+from indexer.safetext import one_line, source_name
+from indexer.sources.pdf import read_pdf
+from test_analysis import CountingWordList
+from tools.pdf_bomb import bomb_pdf, deflated_spaces
 from indexer.query import Query
 from indexer.search import SearchIndex
 
@@ -108,3 +114,73 @@ def test_make_test_draws_the_same_examples_on_every_run() -> None:
 
     first = drawn()
     assert len(first) == 50 and first == drawn()
+
+
+# -- hostile input (tests/test_hostile.py has each case the attack run found) ------------------------
+
+long_words = st.text(alphabet=st.sampled_from(list("abdefgiklmnorstuvæøå-")), min_size=MAX_WORD_LENGTH - 10, max_size=5000)
+hostile_names = st.binary(min_size=1, max_size=40).filter(lambda name: b"/" not in name and b"\x00" not in name)
+compressed_pages = st.tuples(st.integers(min_value=0, max_value=48), st.binary(max_size=200))
+
+
+def check_long_word(word: str) -> None:
+    words = CountingWordList()
+    Decompounder(words).parts(word.lower())
+    assert words.lookups <= 2 * MAX_WORD_LENGTH ** 2
+    terms = danish_analyzer().terms(f"se {word} nu")
+    assert terms[0] == "se" and terms[-1] == "nu" and max(len(term) for term in terms) <= 2 * MAX_WORD_LENGTH + 1  # folded (å: aa), PART_MARK
+
+
+def check_name(name: bytes) -> None:
+    decoded = os.fsdecode(name)
+    assert source_name(decoded).encode("utf-8")  # every engine stores it
+    assert "\n" not in one_line(decoded) and "\r" not in one_line(decoded)
+
+
+def check_compressed_page(megabytes: int, tail: bytes) -> None:
+    stream = deflated_spaces(megabytes, b"BT /F1 12 Tf 72 720 Td (" + tail.replace(b")", b"") + b") Tj ET\n")
+    data = bomb_pdf(0).replace(deflated_spaces(0, b"BT /F1 12 Tf 72 720 Td (Referat Direktionen) Tj ET\n"), stream)
+    data = data.replace(b"/Length ", b"/Length " + str(len(stream)).encode() + b" %", 1)  # pdfium rebuilds a bad xref
+    try:
+        read_pdf(data)
+    except ParseError as error:
+        assert str(error)
+
+
+@given(long_words)
+@settings(max_examples=40)
+def test_a_long_word_is_analysed_with_bounded_work(word: str) -> None:
+    check_long_word(word)
+
+
+@given(hostile_names)
+@settings(max_examples=200)
+def test_any_file_name_is_stored_and_printed_on_one_line(name: bytes) -> None:
+    check_name(name)
+
+
+@given(compressed_pages)
+@settings(max_examples=5)
+def test_a_compressed_page_of_any_size_reads_or_is_refused_with_a_reason(page: tuple[int, bytes]) -> None:
+    check_compressed_page(*page)
+
+
+@pytest.mark.fuzz
+@given(long_words)
+@settings(max_examples=1000)
+def test_fuzz_long_words(word: str) -> None:
+    check_long_word(word)
+
+
+@pytest.mark.fuzz
+@given(hostile_names)
+@settings(max_examples=20000)
+def test_fuzz_file_names(name: bytes) -> None:
+    check_name(name)
+
+
+@pytest.mark.fuzz
+@given(compressed_pages)
+@settings(max_examples=200)
+def test_fuzz_compressed_pages(page: tuple[int, bytes]) -> None:
+    check_compressed_page(*page)

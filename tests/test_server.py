@@ -164,3 +164,88 @@ def test_a_rejected_client_that_never_closes_is_dropped_after_the_linger_timeout
         assert server.server.active_channels == {}
         assert time.monotonic() - started >= 3.0
         assert sock.recv(1) == b""  # closed with nothing of ours left unread: a FIN, no reset
+
+
+def half_sent_connections(port: int, count: int) -> list[socket.socket]:
+    """Connections that send the start of a request and then nothing (a slow or idle client)."""
+    sockets = []
+    for _ in range(count):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")  # the blank line never comes
+        sockets.append(sock)
+    return sockets
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    sock.settimeout(0.0)
+    try:
+        return sock.recv(1) == b""
+    except BlockingIOError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+def test_healthz_answers_with_120_idle_half_sent_connections_open(running) -> None:
+    """The attack run's case, with the default limits: 120 half-sent connections from one client
+    took waitress to its connection limit, and it stopped accepting until they closed."""
+    server = running()
+    idle = half_sent_connections(server.port, 120)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        conn.request("GET", "/healthz")
+        response = conn.getresponse()
+        assert (response.status, json.loads(response.read())["status"]) == (200, "ok")
+        conn.close()
+        # The moment the test names: the idle connections were there, and some were closed for it.
+        assert len(server.server.active_channels) <= 32
+        assert server.server.closed_waiting >= 120 - 32
+        assert sum(closed_by_server(sock) for sock in idle) >= 120 - 32
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_at_the_connection_limit_the_longest_waiting_connection_makes_room(running) -> None:
+    server = running(max_connections=5, max_client_connections=100)
+    idle = half_sent_connections(server.port, 5)
+    try:
+        time.sleep(0.2)  # all five accepted before the sixth
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+        conn.request("GET", "/healthz")
+        assert conn.getresponse().status == 200
+        conn.close()
+        assert [closed_by_server(sock) for sock in idle] == [True, False, False, False, False]
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed_after_the_header_timeout(running) -> None:
+    server = running(header_timeout=1.0)
+    started = time.monotonic()
+    [sock] = half_sent_connections(server.port, 1)
+    with sock:
+        sock.settimeout(10)
+        assert sock.recv(1) == b""  # closed by the server, without an answer
+        assert 1.0 <= time.monotonic() - started < 5.0
+    assert server.server.closed_waiting == 1
+
+
+def test_a_slow_client_trickling_its_headers_is_closed_after_the_header_timeout(running) -> None:
+    server = running(header_timeout=1.5)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        started = time.monotonic()
+        closed = False
+        for byte in b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Slow: " + b"a" * 100:
+            try:
+                sock.sendall(bytes([byte]))
+            except OSError:
+                closed = True
+                break
+            time.sleep(0.1)  # each byte is activity: waitress's own idle timeout never fires
+            if closed_by_server(sock):
+                closed = True
+                break
+            sock.settimeout(10)
+        assert closed and 1.5 <= time.monotonic() - started < 5.0
