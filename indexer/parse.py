@@ -102,6 +102,7 @@ def read_minutes(text: str, source: str = "", layout: Layout | None = None,
             cut_off = True
             break
     warnings += contents_warnings(layout, front, items)
+    warnings += unread_decisions_warning(text, items)
     if cut_off:
         warnings.append(f"the text ends at a '[...]' mark after item {items[-1].number}: it is cut short")
     meeting = Meeting(
@@ -262,6 +263,23 @@ def continuing_sequence(heads: list[ItemHead]) -> list[ItemHead]:
 
 
 UNKNOWN_COMMITTEE = "Ukendt udvalg"
+
+
+# A line that reads like a decision heading: "Beslutning" and at most a committee, a date, a colon.
+DECISION_HEADING_LIKE = re.compile(r"^[ \t]*beslutning\b[^\n]{0,120}$", re.IGNORECASE | re.MULTILINE)
+
+
+def unread_decisions_warning(text: str, items: list[AgendaItem]) -> list[str]:
+    """A warning when no item got a decision although lines of the text read like decision headings:
+    the layout does not read them (a committee name it does not expect), and every decision would
+    be lost silently."""
+    if any(item.decision.text for item in items):
+        return []
+    headings = [match.group().strip() for match in DECISION_HEADING_LIKE.finditer(text)]
+    if not headings:
+        return []
+    return [f"no item has a decision, but {len(headings)} line{'s' if len(headings) > 1 else ''} read like a "
+            f"decision heading (the first: '{headings[0]}'): a heading this layout does not read?"]
 
 
 def committee_of(layout: Layout, text: str, front: str, hints: SourceHints) -> str | None:

@@ -5,10 +5,15 @@ read from the files of tests/fixtures/archive/README.md: Direktionen's 44 items 
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
+from indexer.build import build_index
+from indexer.load import load_meeting
+from indexer.parse import parse_minutes
 from indexer.query import Query
 from indexer.search import SearchIndex
 from webui import create_app
@@ -189,3 +194,45 @@ def test_the_choice_of_meetings_keeps_the_search_and_offers_only_meetings_with_t
 def test_a_case_number_with_danish_letters_is_a_valid_filter(client) -> None:
     assert [client.get(path).status_code for path in ("/?case=85.02.02-%C3%9800-5-17", "/sager/85.02.02-%C3%9800-5-17")] == [
         200, 404]
+
+
+# -- Høje-Taastrup's committees in the Direktionen layout (tests/fixtures/committees/README.md) -----------
+
+COMMITTEE_MINUTES = sorted((Path(__file__).parent / "fixtures" / "committees").glob("*.txt"))
+
+
+@pytest.mark.parametrize("path", COMMITTEE_MINUTES, ids=lambda path: path.stem)
+def test_a_committee_of_several_words_has_every_decision_read_with_its_type(path) -> None:
+    meeting = load_meeting(path)
+    found = {"committee": meeting.committee, "date": meeting.date.isoformat(), "items": [
+        {"number": item.number, "title": item.title, "decision": item.decision.text, "decision_types": item.decision.types}
+        for item in meeting.items]}
+    assert (meeting.layout, meeting.warnings, found) == (
+        "direktionen", [], json.loads(path.with_suffix(".json").read_text(encoding="utf-8")))
+
+
+def test_committee_minutes_exist() -> None:
+    assert len(COMMITTEE_MINUTES) == 3
+
+
+def test_decision_headings_no_layout_reads_are_indexed_with_a_warning_naming_the_file(tmp_path) -> None:
+    """Silent loss shows itself: a heading ending in a time of day instead of a date is read by no
+    pattern, so no item has a decision."""
+    source = COMMITTEE_MINUTES[0].read_text(encoding="utf-8")
+    folder = tmp_path / "corpus" / "hoeje-taastrup" / "boerne-og-skoleudvalget"
+    folder.mkdir(parents=True)
+    (folder / "2019-05-06.txt").write_text(
+        source.replace("DEN 06-05-2019", "KL. 17.00"), encoding="utf-8")
+    report = build_index(tmp_path / "corpus", tmp_path / "index")
+    assert (report.failed, report.items, report.warnings) == ([], 3, [(
+        "hoeje-taastrup/boerne-og-skoleudvalget/2019-05-06.txt",
+        "no item has a decision, but 3 lines read like a decision heading (the first: "
+        "'BESLUTNING BØRNE- OG SKOLEUDVALGET KL. 17.00'): a heading this layout does not read?")])
+
+
+def test_a_sentence_starting_with_beslutning_is_no_decision_heading() -> None:
+    text = COMMITTEE_MINUTES[0].read_text(encoding="utf-8").replace(
+        "Elevtallet i Taastrup Øst stiger", "Beslutning om høring træffes af Byrådet den 28-05-2019\n\nElevtallet stiger")
+    item = parse_minutes(text, "bsu.txt").items[1]
+    assert (item.decision.text, [section.kind for section in item.sections]) == (
+        "Anbefales.", ["baggrund", "indstilling", "beslutning", "bilag"])
