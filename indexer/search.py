@@ -355,7 +355,7 @@ class SearchIndex:
         """The index's copy of a source file (`<sha256>.pdf`, as a record's meeting names it), if it has one."""
         if not ORIGINAL_NAME.fullmatch(name):
             return None
-        path = self.index_dir / ORIGINALS / name
+        path = (self.index_dir / ORIGINALS / name).absolute()  # a server's files are read by absolute path
         return path if path.is_file() else None
 
     def stats(self) -> dict:

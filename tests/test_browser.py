@@ -38,11 +38,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(index_dir: Path) -> Iterator[str]:
+def serving(index_dir: Path | None, cwd: Path = ROOT) -> Iterator[str]:
+    """`minutes serve` on a free port; index_dir None: its default, `var/index` under `cwd`."""
     port = free_port()
+    index = ["--index", str(index_dir)] if index_dir is not None else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "serve", "--index", str(index_dir), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [sys.executable, "-m", "indexer", "serve", *index, "--port", str(port)],
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
@@ -83,6 +85,18 @@ def pdf_server(tmp_path_factory: pytest.TempPathFactory):
     index = tmp_path_factory.mktemp("pdf-index")
     assert build_index(corpus, index).failed == []
     with serving(index) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def quick_start_server(tmp_path_factory: pytest.TempPathFactory):
+    """As the Quick start runs it: `minutes index` and `minutes serve` with their defaults (corpus/ and
+    the relative var/index, the default engine) in a folder of their own, not the project's."""
+    folder = tmp_path_factory.mktemp("quick-start")
+    shutil.copytree(ROOT / "corpus", folder / "corpus")
+    built = subprocess.run([sys.executable, "-m", "indexer", "index"], cwd=folder, capture_output=True, text=True)
+    assert (built.returncode, (folder / "var" / "index" / "CURRENT").is_file()) == (0, True), built.stderr
+    with serving(None, cwd=folder) as base:
         yield base
 
 
@@ -213,6 +227,15 @@ def test_the_original_document_is_one_click_from_the_item_and_the_meeting_page(p
     with page.expect_response(lambda response: "/originaler/" in response.url) as opened:
         page.get_by_role("link", name="Hent referatet (tekst)").click()
     assert (opened.value.status, opened.value.headers["content-type"]) == (200, "text/plain; charset=utf-8")
+
+
+def test_the_original_document_opens_from_a_quick_start_setup(quick_start_server, page: Page) -> None:
+    """It answered 500: a relative --index was read against the webui package."""
+    page.goto(f"{quick_start_server}/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3")
+    with page.expect_response(lambda response: "/originaler/" in response.url) as opened:
+        page.get_by_role("link", name="Hent referatet (tekst)").click()
+    assert (opened.value.status, opened.value.headers["content-type"]) == (200, "text/plain; charset=utf-8")
+    expect(page.locator("body")).to_contain_text("REFERAT Direktionen d. 26-08-2014")
 
 
 PAGE_TYPES = {  # a page of each kind, with what makes it wide: long titles, tables, the syntax table

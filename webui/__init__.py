@@ -65,7 +65,9 @@ def create_app(index_dir: str | os.PathLike | None = None, test_config: dict | N
         app.config.from_mapping(test_config)
     app.config["DEBUG"] = False  # never: the debugger would run code from the browser
     resolved = index_dir or app.config.get("INDEX_DIR") or os.environ.get("MINUTES_INDEX") or "var/index"
-    app.config["INDEX_DIR"] = str(resolved)
+    # Absolute, against the directory the server starts in (`minutes serve --index var/index`):
+    # Flask would read a relative path against the webui package.
+    app.config["INDEX_DIR"] = os.path.abspath(resolved)
 
     app.json.ensure_ascii = False  # Danish letters as they are
     app.json.sort_keys = False  # keep the documented key order
