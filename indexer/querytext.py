@@ -35,6 +35,7 @@ TOO_LONG = f"Søgningen var for lang og er afkortet til {MAX_QUERY_CHARS} tegn."
 TOO_MANY_WORDS = f"Kun de første {MAX_TERMS} ord er brugt."
 WILDCARD = "Jokertegn (*) virker kun efter mindst to bogstaver, fx revision*."
 NOT_READ = "Søgningen kunne ikke læses som avanceret søgning; der er i stedet søgt på ordene."
+LONE_OPERATOR = "{} mangler et ord på den ene side og er ikke brugt."
 
 
 # -- the tree -------------------------------------------------------------------------------------
@@ -163,7 +164,9 @@ class Lexeme:
     text: str
 
 
-def lex(text: str) -> list[Lexeme]:
+def lex(text: str, notices: list[str] | None = None) -> list[Lexeme]:
+    """The lexemes of a query. An operator at the start or end of the query or of a bracket (`kmd OR`,
+    `(OG drift)`) has nothing to join: it is dropped with a notice, not searched as the word "or"."""
     lexemes: list[Lexeme] = []
     position = 0
     while position < len(text):
@@ -180,6 +183,14 @@ def lex(text: str) -> list[Lexeme]:
             continue
         if kind == "word":
             starts_a_word = not before or before.isspace() or before == "("
+            rest = text[position:].lstrip()
+            if value in BINARY and (not text[:start].strip() or text[:start].rstrip().endswith("(")
+                                    or not rest or rest.startswith(")")):
+                _notice(notices if notices is not None else [], LONE_OPERATOR.format(f'"{value}"'))
+                continue
+            if value in NEGATION and starts_a_word and (not rest or rest.startswith(")")):
+                _notice(notices if notices is not None else [], LONE_OPERATOR.format(f'"{value}"'))
+                continue
             if value in BINARY and before.isspace() and after.isspace():
                 lexemes.append(Lexeme("op", BINARY[value]))
                 continue
@@ -415,7 +426,7 @@ def parse_query(text: str) -> ParsedQuery:
     if text in ("", "*"):
         return ParsedQuery(Every(), notices)
     try:
-        tree = Parser(lex(text), notices).parse()
+        tree = Parser(lex(text, notices), notices).parse()
     except QuerySyntaxError:
         tree = None
     if tree is None:

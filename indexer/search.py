@@ -8,6 +8,7 @@ itself: facet counts on compressed bitmaps, date order, snippets (`highlight`), 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import replace
@@ -27,6 +28,8 @@ from .query import EXPANDED_FACET_SIZE, FacetValue, Hit, Query, Results, item_ur
 from .querytext import MAX_QUERY_CHARS, MAX_TERMS, Every, Nothing, ParsedQuery, parse_query
 from .schema import ORIGINAL_NAME, ORIGINALS, current_generation, read_pointer
 from .suggest import Suggester
+
+QUOTED_WORD = re.compile(r'"([^"\s]+)"')  # one word in quotes: the word alone, never a compound's part
 
 logger = logging.getLogger(__name__)
 
@@ -172,9 +175,27 @@ class SearchIndex:
         hits = self._hits(snapshot, prepared, parsed, final, query, ranked) if final else []
         results = Results(query=query, total=len(final), hits=hits, facets=facets,
                           facets_truncated=truncated, notice=" ".join(notices) or None)
-        if query.text.strip() and results.total <= 2 and not isinstance(tree, Nothing):
+        if not final and QUOTED_WORD.search(query.text):
+            self._unquoted(snapshot, prepared, query.text, allowed, results)
+        if query.text.strip() and results.total <= 2 and not isinstance(tree, Nothing) and not results.suggestion:
             results.suggestion = self._suggest(snapshot, prepared, query.text, results.total)
         return results
+
+    @staticmethod
+    def _unquoted(snapshot: Snapshot, prepared: Prepared, text: str, allowed: BitMap, results: Results) -> None:
+        """A quoted word is that word on its own: when it finds nothing but the word would as a part
+        of compounds ("fravær": sygefravær), say so and offer the search without quotes."""
+        unquoted = QUOTED_WORD.sub(r"\1", text)
+        tree = parse_query(unquoted).tree
+        if isinstance(tree, (Every, Nothing)):
+            return
+        found = len(snapshot.match(tree) & prepared.live & allowed)
+        if found:
+            words = ", ".join(f'"{word}"' for word in QUOTED_WORD.findall(text))
+            hint = (f"{words} findes ikke som ord for sig, men indgår i sammensatte ord i {found} "
+                    f"{'punkt' if found == 1 else 'punkter'}: søg uden anførselstegn for at finde dem.")
+            results.notice = f"{results.notice} {hint}" if results.notice else hint
+            results.suggestion = unquoted
 
     @staticmethod
     def _any_of(prepared: Prepared, facet: str, values: list[str]) -> BitMap:

@@ -63,3 +63,17 @@ def test_query_text_becomes_our_tree(text, tree) -> None:
 def test_what_cannot_be_read_is_searched_as_words_and_says_so(text, tree, notices) -> None:
     parsed = parse_query(text)
     assert (parsed.tree, parsed.notices) == (tree, notices)
+
+
+@pytest.mark.parametrize("text, tree, operator", [
+    ("kmd OR", KMD, "OR"),
+    ("kmd AND", KMD, "AND"),
+    ("kmd OG", KMD, "OG"),
+    ("OR kmd", KMD, "OR"),
+    ("(drift ELLER) kmd", And((DRIFT, KMD)), "ELLER"),
+    ("kmd NOT", KMD, "NOT"),
+    ("uta (kmd IKKE)", And((UTA, KMD)), "IKKE"),
+])
+def test_an_operator_with_nothing_to_join_is_dropped_with_a_notice(text, tree, operator) -> None:
+    parsed = parse_query(text)
+    assert (parsed.tree, parsed.notices) == (tree, [f'"{operator}" mangler et ord på den ene side og er ikke brugt.'])

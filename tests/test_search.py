@@ -119,6 +119,28 @@ def test_a_quoted_word_is_the_word_on_its_own(searcher) -> None:
     assert ids(searcher, '"beretningen"') == {"hoeje-taastrup-direktionen-2018-11-05-3"}  # "… og beretningen …", line 101
 
 
+def test_a_quoted_word_that_finds_nothing_says_the_word_unquoted_finds_its_compounds(searcher) -> None:
+    results = searcher.search(Query(text='"fravær"'))
+    assert (results.total, results.notice, results.suggestion) == (
+        0, '"fravær" findes ikke som ord for sig, men indgår i sammensatte ord i 2 punkter: søg uden '
+           "anførselstegn for at finde dem.", "fravær")
+    # A quoted word that finds something, or finds nothing either way, gets no such hint.
+    assert searcher.search(Query(text='"beretningen"')).notice is None
+    assert searcher.search(Query(text='"zzzqqq"')).notice is None
+
+
+def test_an_operator_with_nothing_on_one_side_is_left_out_with_a_notice(searcher) -> None:
+    kmd = ids(searcher, "kmd")
+    for text, operator in (("kmd OR", "OR"), ("kmd AND", "AND"), ("kmd OG", "OG"), ("ELLER kmd", "ELLER"),
+                           ("kmd IKKE", "IKKE")):
+        results = searcher.search(Query(text=text))
+        assert ({hit.id for hit in results.hits}, results.notice) == (
+            kmd, f'"{operator}" mangler et ord på den ene side og er ikke brugt.'), text
+    # Nothing but the word is marked: "kmd AND" marked "andet", "kmd OG" every "og".
+    item = searcher.item("hoeje-taastrup-direktionen-2015-12-07", 5, text="kmd OG")
+    assert {re.sub(r"</?mark>", "", m) for section in item["sections"] for m in re.findall(r"<mark>.*?</mark>", section["html"])} == {"KMD"}
+
+
 def test_a_compound_finds_only_itself_not_its_parts(searcher) -> None:
     # sygefravær is asked for whole: items with only syg- or fravær elsewhere do not match.
     assert ids(searcher, "sygefravær") == {"hoeje-taastrup-direktionen-2016-11-30-3"}
