@@ -166,7 +166,8 @@ class Lexeme:
 
 def lex(text: str, notices: list[str] | None = None) -> list[Lexeme]:
     """The lexemes of a query. An operator at the start or end of the query or of a bracket (`kmd OR`,
-    `(OG drift)`) has nothing to join: it is dropped with a notice, not searched as the word "or"."""
+    `(OG drift)`) has nothing to join: it is dropped with a notice, not searched as the word "or" (an
+    operator that is the whole query is the word)."""
     lexemes: list[Lexeme] = []
     position = 0
     while position < len(text):
@@ -184,11 +185,12 @@ def lex(text: str, notices: list[str] | None = None) -> list[Lexeme]:
         if kind == "word":
             starts_a_word = not before or before.isspace() or before == "("
             rest = text[position:].lstrip()
-            if value in BINARY and (not text[:start].strip() or text[:start].rstrip().endswith("(")
+            alone = text.strip() == value  # the whole query: a word ("AND" may be searched for)
+            if not alone and value in BINARY and (not text[:start].strip() or text[:start].rstrip().endswith("(")
                                     or not rest or rest.startswith(")")):
                 _notice(notices if notices is not None else [], LONE_OPERATOR.format(f'"{value}"'))
                 continue
-            if value in NEGATION and starts_a_word and (not rest or rest.startswith(")")):
+            if not alone and value in NEGATION and starts_a_word and (not rest or rest.startswith(")")):
                 _notice(notices if notices is not None else [], LONE_OPERATOR.format(f'"{value}"'))
                 continue
             if value in BINARY and before.isspace() and after.isspace():
