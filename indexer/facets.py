@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .centres import centre_name
+from .centres import MUNICIPALITY as CENTRES_MUNICIPALITY, centre_name
 from .model import CASE_VALUE, DECISION_TYPES
 
 
@@ -40,6 +40,7 @@ class Facet:
     value_label: Callable[[str], str] = str  # the Danish label of a value
     needs_two_values: bool = False  # hidden while the archive holds fewer than two values
     multiple: bool = False  # an item may have several values (comma-separated in the document)
+    municipality: str | None = None  # one municipality's own facet (its centres): only its items have values
 
     def check(self, values: Sequence[str]) -> None:
         """Raise QueryError naming this facet's parameter if a value is not one it can hold."""
@@ -60,26 +61,28 @@ def _one_of(values: Sequence[str]) -> str:
     return "|".join(values)
 
 
-# In display order.
+# In display order: the municipality and the committee first (shown once the archive holds two), the
+# decision early (what users narrow by most), one municipality's own centres last.
 FACETS: tuple[Facet, ...] = (
+    Facet("municipality", "municipality", "Kommune", "Kommune, fx Høje-Taastrup (gentag for flere).",
+          "Only this municipality, e.g. Høje-Taastrup (repeatable).", needs_two_values=True),
+    Facet("committee", "committee", "Udvalg", "Udvalg, fx Direktionen (gentag for flere).",
+          "Only this committee, e.g. Direktionen (repeatable).", needs_two_values=True),
     Facet("year", "year", "År", "Mødeår ÅÅÅÅ (gentag for flere; de ORes).",
           "Only this year (repeat for several: they are ORed).",
           pattern=r"[0-9]{4}", invalid="'{value}' er ikke et årstal", order="newest"),
-    Facet("centre", "centres", "Center", "Centerkode, fx BAC (gentag for flere).",
-          "Only items naming this centre code, e.g. BAC (repeatable).", value_label=centre_name, multiple=True),
-    Facet("case", "case", "Sag", "Sagsnummer som referatet skriver det, fx 14/32918 (gentag for flere).",
-          "Only this case number, as the minutes print it, e.g. 14/32918 (repeatable).",
-          pattern=CASE_VALUE, invalid="'{value}' er ikke et sagsnummer (fx 14/32918)", size=10),
     Facet("decision", "decision_types", "Beslutning",
           f"Beslutningstype: {', '.join(DECISION_TYPES)} (gentag for flere).",
           f"Only this decision type: {', '.join(DECISION_TYPES)} (repeatable).",
           pattern=_one_of(list(DECISION_TYPES)), invalid="ukendt beslutningstype '{value}'",
           known=tuple(DECISION_TYPES), multiple=True,
           value_label=lambda value: DECISION_TYPES.get(value, value)),
-    Facet("committee", "committee", "Udvalg", "Udvalg, fx Direktionen (gentag for flere).",
-          "Only this committee, e.g. Direktionen (repeatable).", needs_two_values=True),
-    Facet("municipality", "municipality", "Kommune", "Kommune, fx Høje-Taastrup (gentag for flere).",
-          "Only this municipality, e.g. Høje-Taastrup (repeatable).", needs_two_values=True),
+    Facet("case", "case", "Sag", "Sagsnummer som referatet skriver det, fx 14/32918 (gentag for flere).",
+          "Only this case number, as the minutes print it, e.g. 14/32918 (repeatable).",
+          pattern=CASE_VALUE, invalid="'{value}' er ikke et sagsnummer (fx 14/32918)", size=10),
+    Facet("centre", "centres", "Center", "Høje-Taastrup Kommunes centerkode, fx BAC (gentag for flere).",
+          "Only items naming this centre code of Høje-Taastrup Kommune, e.g. BAC (repeatable).",
+          value_label=centre_name, multiple=True, municipality=CENTRES_MUNICIPALITY),
 )
 FACETS_BY_NAME: dict[str, Facet] = {facet.name: facet for facet in FACETS}
 

@@ -236,3 +236,21 @@ def test_a_sentence_starting_with_beslutning_is_no_decision_heading() -> None:
     item = parse_minutes(text, "bsu.txt").items[1]
     assert (item.decision.text, [section.kind for section in item.sections]) == (
         "Anbefales.", ["baggrund", "indstilling", "beslutning", "bilag"])
+
+
+def test_the_facets_of_several_municipalities_come_first_and_centres_say_whose(client) -> None:
+    body = client.get("/").get_data(as_text=True)
+    assert re.findall(r'<h3 id="facet-(\w+)" class="facet__title" tabindex="-1">([^<]*)</h3>', body) == [
+        ("municipality", "Kommune"), ("committee", "Udvalg"), ("year", "År"), ("decision", "Beslutning"),
+        ("case", "Sag"), ("centre", "Center (Høje-Taastrup)")]
+
+
+def test_an_item_without_a_case_number_says_nothing_of_one(client) -> None:
+    # Hvidovre 2018-12-03 #1 "Godkendelse af dagsorden" prints no case number.
+    body = client.get("/?q=dagsorden&municipality=Hvidovre").get_data(as_text=True)
+    hit = body[body.index("Godkendelse af dagsorden"):]
+    hit = hit[:hit.index("</li>")]
+    assert ("Punkt 1" in hit, "Sag" in hit, "intet sagsnummer" in body) == (True, False, False)
+    item = client.get("/moeder/hvidovre-oekonomiudvalget-2018-12-03/punkt/1").get_data(as_text=True)
+    assert ("item__meta" in item, "intet sagsnummer" in item) == (False, False)
+    assert '<dt>Sag</dt>\n        <dd><span class="muted">ikke angivet i referatet</span></dd>' in item

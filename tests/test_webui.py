@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -197,10 +198,16 @@ def test_active_filters_are_chips_that_remove_themselves(client) -> None:
     assert Elements(body).link("Fjern alle filtre") == "/?q=budget"
 
 
-def test_form_carries_the_selected_facets_as_hidden_inputs(client) -> None:
-    elements = Elements(page(client, "/?q=budget&year=2017&year=2016&decision=godkendt&sort=oldest"))
-    hidden = [(a["name"], a["value"]) for t, a in elements.tags if t == "input" and a.get("type") == "hidden"]
-    assert hidden == [("year", "2017"), ("year", "2016"), ("decision", "godkendt")]
+def test_a_new_search_keeps_the_selected_facets_as_ticked_boxes_it_names(client) -> None:
+    """A new search kept the filters in hidden inputs, without saying so."""
+    body = page(client, "/?q=budget&year=2017&year=2016&decision=godkendt&sort=oldest")
+    elements = Elements(body)
+    kept = [(a["name"], a["value"], "checked" in a) for t, a in elements.tags if t == "input" and a.get("type") == "checkbox"]
+    assert kept == [("year", "2017", True), ("year", "2016", True), ("decision", "godkendt", True)]
+    assert [a for t, a in elements.tags if t == "input" and a.get("type") == "hidden"] == []
+    assert "<legend>En ny søgning beholder filtrene</legend>" in body
+    labels = re.findall(r'<label for="keep-\d+">([^<]*)</label>', body)
+    assert labels == ["År: 2017", "År: 2016", "Beslutning: Godkendt"]
     assert [a["value"] for t, a in elements.tags if t == "option" and "selected" in a] == ["oldest", "10"]  # sort, size
 
 
@@ -272,7 +279,7 @@ def test_notice_is_shown(client) -> None:
 
 def test_feed_and_csv_of_the_same_search_are_linked(client) -> None:
     elements = Elements(page(client, "/?q=kmd&year=2017&sort=newest"))
-    assert elements.link("Følg denne søgning (Atom)") == "/feed?q=kmd&year=2017"  # a feed is newest first anyway
+    assert elements.link("Følg denne søgning") == "/foelg?q=kmd&year=2017"  # a feed is newest first anyway
     assert elements.link("Hent som CSV") == "/api/search?q=kmd&year=2017&sort=newest&format=csv"
     [alternate] = [a for t, a in elements.tags if t == "link" and a.get("rel") == "alternate"]
     assert alternate["type"] == "application/atom+xml" and alternate["href"] == "/feed?q=kmd&year=2017"
@@ -627,10 +634,11 @@ def test_a_warm_server_builds_the_masks_of_an_update_before_any_request(tmp_path
 
 def test_index_directory_comes_from_argument_config_environment_or_default(monkeypatch, tmp_path) -> None:
     monkeypatch.delenv("MINUTES_INDEX", raising=False)
-    assert create_app(None, {}).config["INDEX_DIR"] == "var/index"
+    monkeypatch.chdir(tmp_path)  # a relative directory is where the server starts, made absolute
+    assert create_app(None, {}).config["INDEX_DIR"] == str(tmp_path / "var" / "index")
     monkeypatch.setenv("MINUTES_INDEX", str(tmp_path / "env"))
     assert create_app(None, {}).config["INDEX_DIR"] == str(tmp_path / "env")
-    assert create_app(None, {"INDEX_DIR": "conf"}).config["INDEX_DIR"] == "conf"
+    assert create_app(None, {"INDEX_DIR": "conf"}).config["INDEX_DIR"] == str(tmp_path / "conf")
     assert create_app(tmp_path / "arg", {"INDEX_DIR": "conf"}).config["INDEX_DIR"] == str(tmp_path / "arg")
 
 
@@ -652,7 +660,7 @@ def test_security_headers_on_every_response(client, url) -> None:
 
 HTML_PAGES = ["/", "/?q=revisionsberetning&year=2018", "/?q=revison&decision=afvist", "/?page=-1",
               "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5?q=KMD", "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/8", "/moeder/hoeje-taastrup-direktionen-2018-11-05",
-              "/sager/14/32918", "/hjaelp", "/nope"]
+              "/sager/14/32918", "/hjaelp", "/foelg?q=kmd&decision=godkendt", "/nope"]
 
 
 @pytest.mark.parametrize("url", HTML_PAGES)
@@ -778,9 +786,14 @@ def test_atom_feed_of_a_search_newest_first(client) -> None:
         "http://localhost/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3?q=revisionsberetning#baggrund",
         "http://localhost/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/1?q=revisionsberetning#baggrund",
         "http://localhost/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3?q=revisionsberetning#sagsfremstilling"]
+    # Ids no host changes: the name-based UUID of each item's id (README, "Atom feed").
     assert [e.findtext(f"{ATOM}id") for e in entries] == [
-        "http://localhost/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3", "http://localhost/moeder/hoeje-taastrup-direktionen-2016-11-30/punkt/1",
-        "http://localhost/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3"]
+        uuid.uuid5(uuid.NAMESPACE_URL, f"minutes-search:item:hoeje-taastrup-direktionen-{item}").urn
+        for item in ("2018-11-05-3", "2016-11-30-1", "2014-08-26-3")]
+    other_host = ET.fromstring(client.get("/feed?q=revisionsberetning", base_url="http://archive.example:8080").data)
+    assert [e.findtext(f"{ATOM}id") for e in other_host.findall(f"{ATOM}entry")] == [
+        e.findtext(f"{ATOM}id") for e in entries]
+    assert other_host.findtext(f"{ATOM}id") == root.findtext(f"{ATOM}id") != None
     assert [e.findtext(f"{ATOM}updated") for e in entries] == [
         "2018-11-05T00:00:00Z", "2016-11-30T00:00:00Z", "2014-08-26T00:00:00Z"]
     first = entries[0]
@@ -857,3 +870,17 @@ def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
 
     assert [spreadsheet_safe(t) for t in ("=HYPERLINK(1)", "+1", "-x", "@a", "Budget 2019")] == [
         "'=HYPERLINK(1)", "'+1", "'-x", "'@a", "Budget 2019"]
+
+
+def test_following_a_search_is_a_page_that_explains_the_feed(client) -> None:
+    """The link showed the raw Atom XML in a browser."""
+    response = client.get("/foelg?q=kmd&year=2017")
+    body = response.get_data(as_text=True)
+    elements = Elements(body)
+    assert (response.status_code, response.mimetype) == (200, "text/html")
+    assert [a["value"] for t, a in elements.tags if t == "input" and a.get("id") == "feed-address"] == [
+        "http://localhost/feed?q=kmd&year=2017"]
+    assert elements.link("Åbn feedet") == "http://localhost/feed?q=kmd&year=2017"
+    assert elements.link("Tilbage til søgningen") == "/?q=kmd&year=2017"
+    assert "med filtrene år 2017" in body and "<q>kmd</q>" in body
+    assert client.get("/foelg?year=17").status_code == 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from urllib.parse import quote
@@ -20,6 +21,7 @@ from .openapi import openapi_document
 from .pages import original_url
 from . import is_iso_date, moved_for_good
 from .searcher import IndexMissing, archive_name, get_searcher
+from .state import SearchState
 
 bp = Blueprint("api", __name__)
 
@@ -190,7 +192,8 @@ def atom_feed(results, text: str) -> bytes:
     ET.SubElement(root, "title").text = title
     ET.SubElement(root, "subtitle").text = f"Punkter fra {name.lower() if name == 'Referater' else name}" + (
         f", {owner}" if owner else "")
-    ET.SubElement(root, "id").text = request.url
+    # The feed's own address without host (sort, size and page change nothing in a feed).
+    ET.SubElement(root, "id").text = atom_id("feed", SearchState.from_args(request.args).feed_url())
     ET.SubElement(root, "link", {"rel": "self", "type": "application/atom+xml", "href": request.url})
     search_url = absolute(url_for("pages.search"))
     if request.query_string:
@@ -207,7 +210,7 @@ def atom_feed(results, text: str) -> bytes:
         entry = ET.SubElement(root, "entry")
         ET.SubElement(entry, "title").text = hit.title
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": link})
-        ET.SubElement(entry, "id").text = absolute(hit.url)  # the item, whichever search found it
+        ET.SubElement(entry, "id").text = atom_id("item", hit.id)  # the item, whichever search and host found it
         ET.SubElement(entry, "updated").text = atom_date(hit.meeting_date)
         for slug in hit.decision_types:
             ET.SubElement(entry, "category", {"term": slug, "label": decision_label(slug)})
@@ -225,6 +228,12 @@ def xml_safe(root: ET.Element) -> ET.Element:
         for key, value in element.attrib.items():
             element.set(key, xml_text(value))
     return root
+
+
+def atom_id(kind: str, key: str) -> str:
+    """A permanent Atom id that no host name or port changes: a name-based UUID (RFC 4122, version 5)
+    of "minutes-search:<kind>:<key>" (an item's id, a feed's query string)."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"minutes-search:{kind}:{key}").urn
 
 
 def atom_date(day: str | None) -> str:

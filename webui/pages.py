@@ -11,14 +11,14 @@ from indexer.query import CASE_VALUE_RE, PAGE_SIZES, QueryError, query_from_para
 
 from . import is_iso_date, moved_for_good
 from .searcher import archive_name, get_searcher
-from .state import FACET_NAMES, PARAM_NAMES, SORT_LABELS, SearchState, page_window
+from .state import FACET_NAMES, PARAM_NAMES, SORT_LABELS, SearchState, facet_title, page_window
 
 bp = Blueprint("pages", __name__)
 
 
 @bp.app_context_processor
 def page_helpers() -> dict:
-    return {"page_window": page_window, "FACET_NAMES": FACET_NAMES, "SORT_LABELS": SORT_LABELS,
+    return {"page_window": page_window, "FACET_NAMES": FACET_NAMES, "facet_title": facet_title, "SORT_LABELS": SORT_LABELS,
             "PAGE_SIZES": PAGE_SIZES, "original_url": original_url, "archive_name": archive_name}
 
 
@@ -45,13 +45,26 @@ def search():
     except QueryError as error:
         # The rejected value stays in its field, marked, so the user sees what to correct.
         return render_template("search.html", state=state, results=None, query=None, coverage=None,
-                               error=query_error_message(error), invalid=error.param,
+                               kept_filters=state.kept_filters(), error=query_error_message(error), invalid=error.param,
                                retry_url=state.without_param(error.param).url()), 400
     searcher = get_searcher()
     results = searcher.search(query)
     labels = {facet: {value.value: value.label for value in values} for facet, values in results.facets.items()}
     return render_template("search.html", state=state, results=results, query=query, error=None,
-                           chips=state.chips(labels), coverage=searcher.coverage())
+                           chips=state.chips(labels), kept_filters=state.kept_filters(labels),
+                           coverage=searcher.coverage())
+
+
+@bp.get("/foelg")
+def follow():
+    """How to follow a search in a feed reader: the feed itself is XML, which a browser shows raw."""
+    state = SearchState.from_args(request.args)
+    try:
+        query_from_params(request.args.to_dict(flat=False))
+    except QueryError as error:
+        abort(400, query_error_message(error))
+    feed_url = request.host_url.rstrip("/") + state.feed_url()
+    return render_template("follow.html", state=state, feed_url=feed_url, search_url=state.url(), chips=state.chips())
 
 
 def moved(meeting_date: str, endpoint: str, **values):

@@ -21,11 +21,19 @@ from .formatting import danish_date
 
 FACETS = tuple(facet.name for facet in FACET_DECLARATIONS)
 FACET_NAMES = {facet.name: facet.label for facet in FACET_DECLARATIONS}
+FACET_MUNICIPALITY = {facet.name: facet.municipality for facet in FACET_DECLARATIONS if facet.municipality}
 PARAMS = ("q", *FACETS, "from", "to", "sort", "size", "expand", "page")
 PARAM_NAMES = {**{k: v.lower() for k, v in FACET_NAMES.items()}, "q": "søgeteksten", "from": "fra-dato",
                "to": "til-dato", "sort": "sortering", "page": "side", "size": "antal pr. side", "expand": "vis alle", "format": "format"}
 SORT_LABELS = {"relevance": "Relevans", "newest": "Nyeste", "oldest": "Ældste"}
 DEFAULTS = {("sort", "relevance"), ("page", "1"), ("size", "10")}  # left out of every address: they change nothing
+
+
+def facet_title(name: str, municipalities: Iterable[str]) -> str:
+    """A facet's heading: one municipality's own facet (its centres) says whose, once the archive
+    holds several municipalities."""
+    owner = FACET_MUNICIPALITY.get(name)
+    return f"{FACET_NAMES[name]} ({owner})" if owner and len(list(municipalities)) > 1 else FACET_NAMES[name]
 
 
 class SearchState:
@@ -62,9 +70,13 @@ class SearchState:
     def selected(self, facet: str, value: str) -> bool:
         return (facet, value) in self.pairs
 
-    def hidden_fields(self) -> list[tuple[str, str]]:
-        """Facet selections, carried by the search form as hidden inputs."""
-        return [(name, value) for name, value in self.pairs if name in FACETS]
+    def kept_filters(self, labels: Mapping[str, Mapping[str, str]] | None = None) -> list[dict]:
+        """Facet selections, carried by the search form as ticked boxes a new search keeps (or not):
+        param, value, name and label."""
+        labels = labels or {}
+        return [{"param": name, "value": value, "name": FACET_NAMES[name],
+                 "label": labels.get(name, {}).get(value) or facet_label(name, value)}
+                for name, value in self.pairs if name in FACETS]
 
     def without_param(self, param: str) -> SearchState:
         return SearchState((name, value) for name, value in self.pairs if name != param)
@@ -120,6 +132,10 @@ class SearchState:
     def feed_url(self) -> str:
         """The Atom feed of this search (always newest first and its own length: without sort and size)."""
         return self._url([(k, v) for k, v in self._unpaged() if k not in ("sort", "size", "expand")], endpoint="api.feed")
+
+    def follow_url(self) -> str:
+        """The page that explains how to follow this search's feed."""
+        return self._url([(k, v) for k, v in self._unpaged() if k not in ("sort", "size", "expand")], endpoint="pages.follow")
 
     def csv_url(self) -> str:
         return self._url([(k, v) for k, v in self._unpaged() if k not in ("size", "expand")], endpoint="api.search", format="csv")

@@ -44,3 +44,13 @@
     heading.focus({ preventScroll: false });
   }
 })();
+
+// On a phone, the period and sort options fold away unless one is set, so that the results start on
+// the first screen (without JavaScript they stay open).
+(function () {
+  "use strict";
+  var options = document.querySelector(".search-form__options");
+  if (options && !options.hasAttribute("data-set") && window.matchMedia("(max-width: 59.99rem)").matches) {
+    options.open = false;
+  }
+})();
