@@ -152,7 +152,9 @@ def facet_options(command):
 @click.option("--json", "as_json", is_flag=True, help="Print the search as JSON (same shape as /api/search).")
 @click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
               help="Index directory to search.")
-def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, **facet_values) -> None:
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, envvar="MINUTES_BASE_URL",
+              help="Where the web UI is served ($MINUTES_BASE_URL): the links printed start with it.")
+def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, base_url, **facet_values) -> None:
     """Search the minutes. TEXT uses the query language of the web UI (see /hjaelp)."""
     from .query import QueryError, query_from_params, results_to_dict
     from .search import IndexMissing, SearchIndex
@@ -172,15 +174,17 @@ def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, **fa
     if as_json:
         click.echo(json.dumps(results_to_dict(results), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{results.total} punkter ({results.seconds * 1000:.0f} ms)")
+    click.echo(f"{results.total} {'punkt' if results.total == 1 else 'punkter'} ({results.seconds * 1000:.0f} ms)")
     if results.notice:
         click.echo(f"Bemærk: {results.notice}")
     if results.suggestion:
         click.echo(f"Mente du: {results.suggestion}?")
     for hit in results.hits:
         types = ", ".join(DECISION_TYPES[t] for t in hit.decision_types)
-        click.echo(f"\n{hit.committee} {hit.meeting_date} punkt {hit.number}: {hit.title}  [{hit.case_number}] {types}")
-        click.echo(f"  {hit.url}#{hit.section}" if hit.section else f"  {hit.url}")
+        case = f"  [{hit.case_number}]" if hit.case_number else ""
+        click.echo(f"\n{hit.committee} {hit.meeting_date} punkt {hit.number}: {hit.title or '(uden titel)'}{case} {types}")
+        url = base_url.rstrip("/") + hit.url
+        click.echo(f"  {url}#{hit.section}" if hit.section else f"  {url}")
         snippet = hit.snippet.replace("<mark>", "»").replace("</mark>", "«")
         click.echo(f"  {html.unescape(snippet)}")
 

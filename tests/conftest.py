@@ -12,6 +12,8 @@ from indexer.build import build_index
 from indexer.engines import ENGINES, SERVER_ENGINES
 from indexer.search import SearchIndex
 
+pytest_plugins = ["skip_summary"]  # every skip's reason, once
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 
@@ -81,3 +83,4 @@ def archive_index(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path
     report = build_index(archive_corpus(tmp_path_factory.mktemp("archive-corpus")), path, engine=engine)
     assert (report.failed, report.items) == ([], 52)
     return path
+

@@ -6,6 +6,7 @@ Screenshots are saved under test-artifacts/screenshots/ for a person to look at.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -204,6 +205,33 @@ def test_phone_layout(server, browser) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing sticks out sideways on a phone
     page.screenshot(path=ARTIFACTS / "phone-search-kmd.png", full_page=True)
+    context.close()
+
+
+def test_on_a_phone_the_results_start_on_the_first_screen_and_a_filter_leads_back_to_them(server, browser) -> None:
+    """The period and sort form filled the first screen, and a chosen filter left the user among
+    the filters at the bottom of the page."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="da-DK", is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{server}/?q=budget")
+    assert in_viewport(page, ".hits > li:first-child")
+    expect(page.locator(".search-form__options")).not_to_have_attribute("open", "")
+    page.screenshot(path=ARTIFACTS / "phone-search-budget.png")
+    choice = page.locator("#facet-decision ~ ul a", has_text="Godkendt")
+    count = int(re.search(r"\d+", choice.locator(".facet__count").inner_text()).group())
+    choice.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith("#facet-decision")
+    back = page.get_by_role("link", name=f"Vis {count} punkter")
+    assert in_viewport(page, ".facets__show-results")
+    page.screenshot(path=ARTIFACTS / "phone-filter-chosen.png")
+    back.click()
+    assert page.url.endswith("#results-heading")
+    assert in_viewport(page, "#results-heading") and in_viewport(page, ".hits > li:first-child")
+    expect(page.locator(".results__count")).to_have_text(f"{count} punkter")
+    # A period or sort order that is set keeps the form open.
+    page.goto(f"{server}/?q=budget&sort=newest")
+    expect(page.locator(".search-form__options")).to_have_attribute("open", "")
     context.close()
 
 

@@ -133,6 +133,20 @@ def test_search_readable_output(index_dir) -> None:
     lines = result.output.splitlines()
     assert lines[0].startswith("3 punkter (")
     assert lines[2] == "Direktionen 2014-08-26 punkt 3: Status på revisionsberetninger  [14/17334] Taget til efterretning"
+    # A link to open: where `minutes serve` answers by default, at the section that matched.
+    assert lines[3] == "  http://127.0.0.1:8000/moeder/hoeje-taastrup-direktionen-2014-08-26/punkt/3#sagsfremstilling"
+
+
+def test_search_output_says_punkt_for_one_and_links_to_the_base_url_given(index_dir, monkeypatch) -> None:
+    # The one audit-report item of 2018: 2018-11-05 #3, matched under Baggrund (see test_webui.py).
+    result = run("search", "--index", index_dir, "revisionsberetning", "--year", "2018",
+                 "--base-url", "https://referater.example.dk/")
+    lines = result.output.splitlines()
+    assert (lines[0].split(" (")[0], lines[3]) == (
+        "1 punkt", "  https://referater.example.dk/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3#baggrund")
+    monkeypatch.setenv("MINUTES_BASE_URL", "http://intra.htk.example")
+    lines = run("search", "--index", index_dir, "revisionsberetning", "--year", "2018").output.splitlines()
+    assert lines[3] == "  http://intra.htk.example/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3#baggrund"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -3,6 +3,7 @@ and data file the program reads: the engines, the SQL migrations, the templates 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -32,3 +33,17 @@ def test_make_run_installs_what_serving_needs_and_make_test_the_test_tools_too(t
 
     assert [line.split("pip install", 1)[1].strip() for line in planned("run")] == ["--quiet -e ."]
     assert [line.split("pip install", 1)[1].strip() for line in planned("test")] == ["--quiet -e .", "--quiet -e '.[test]'"]
+
+
+def test_a_skip_reason_is_printed_once_with_its_count(tmp_path) -> None:
+    (tmp_path / "test_skips.py").write_text(
+        "import pytest\n\n"
+        "@pytest.mark.parametrize('n', range(3))\n"
+        "def test_needs_a_database(n):\n    pytest.skip('no database here')\n\n"
+        "def test_needs_a_browser():\n    pytest.skip('no browser here')\n\n"
+        "def test_runs():\n    pass\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "skip_summary", "-p", "no:cacheprovider",
+                             str(tmp_path / "test_skips.py")], cwd=tmp_path, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)})
+    assert [line for line in result.stdout.splitlines() if "SKIPPED" in line] == [
+        "SKIPPED (3 tests): no database here", "SKIPPED (1 test): no browser here"]
