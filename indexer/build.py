@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .analysis import ANALYSIS_VERSION, VOCABULARY
+from .document import DOCUMENT_FORMAT, SECTION_JOINT, join_sections
 from .engine import Engine, IndexBusy
 from .engines import DEFAULT_ENGINE, get_engine
 from .layouts import Layout
@@ -31,7 +32,7 @@ from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
 from .prepared import dump_prepared, prepare, save_prepared
 from .safetext import source_name
-from .schema import ORIGINALS, POINTER, current_generation, read_pointer, write_pointer
+from .schema import BUILD_LOCK, ORIGINALS, POINTER, current_generation, index_engine, read_pointer, write_pointer
 
 __all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]
 
@@ -79,7 +80,7 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
         section["anchor"] = anchor
         section["start"], section["end"] = position, position + len(section["text"])
         full_text_parts.append(section["text"])
-        position += len(section["text"]) + 2
+        position += len(section["text"]) + len(SECTION_JOINT)
     record["meeting"] = {
         "id": meeting.id, "municipality": meeting.municipality, "committee": meeting.committee,
         "date": meeting.date.isoformat(), "layout": meeting.layout, "attendance": meeting.attendance,
@@ -90,7 +91,7 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
         "original": {"file": original_name(digest, source), "format": Path(source).suffix.lower().lstrip("."),
                      "pages": meeting.pages},
     }
-    full_text = "\n\n".join(full_text_parts)
+    full_text = join_sections(full_text_parts)
     return {
         "id": item.id,
         "meeting_id": meeting.id,
@@ -174,7 +175,7 @@ class Originals:
 def builder_lock(index_dir: Path) -> Iterator[None]:
     """One builder at a time. flock is released by the kernel when a process dies, so the lock of
     a killed run never needs cleaning up."""
-    handle = open(index_dir / ".build.lock", "a+")
+    handle = open(index_dir / BUILD_LOCK, "a+")
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -258,7 +259,7 @@ def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progre
         index_dir.mkdir(parents=True, exist_ok=True)
         with builder_lock(index_dir):
             remove_leftovers(index_dir)  # of a run that was killed or failed
-            engine = engine or (read_pointer(index_dir) or {}).get("engine") or DEFAULT_ENGINE
+            engine = engine or index_engine(index_dir) or DEFAULT_ENGINE
             _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report, get_engine(engine, database),
                    layout)
     except OSError as error:
@@ -281,7 +282,8 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
     pointer = read_pointer(index_dir) or {}
     full = (rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
             or pointer.get("engine", DEFAULT_ENGINE) != engine.name
-            or pointer.get("engine_format", 1) != engine.format)
+            or pointer.get("engine_format", 1) != engine.format
+            or pointer.get("document_format") != DOCUMENT_FORMAT)
     report.rebuilt = full
     if full:
         generation = index_dir / f"gen-{time.time_ns()}"
@@ -419,5 +421,5 @@ def remove_leftovers(index_dir: Path) -> None:
     if generation is not None:
         for path in generation.glob(".prepared-*"):  # a prepared state being saved when the run died
             path.unlink(missing_ok=True)
-        engine: Engine = get_engine((read_pointer(index_dir) or {}).get("engine", DEFAULT_ENGINE))
+        engine: Engine = get_engine(index_engine(index_dir) or DEFAULT_ENGINE)
         engine.remove_uncommitted_files(generation)

@@ -16,6 +16,7 @@ from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import DECISION_TYPES, Meeting, meeting_to_dict
 from .parse import ParseError
 from .safetext import one_line
+from .schema import DEFAULT_INDEX, index_engine
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -97,7 +98,7 @@ def layouts() -> None:
 @main.command()
 @click.option("--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(path_type=Path),
               help="Folder of minutes files (*.txt, *.pdf, searched recursively).")
-@click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(path_type=Path),
               help="Index directory to create or update.")
 @click.option("--rebuild", is_flag=True, help="Rebuild from scratch instead of updating what changed.")
 @click.option("--max-file-mb", default=DEFAULT_MAX_FILE_MB, show_default=True,
@@ -150,7 +151,7 @@ def facet_options(command):
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100), help="Hits per page.")
 @click.option("--page", default="1", show_default=True, help="Page number, from 1.")
 @click.option("--json", "as_json", is_flag=True, help="Print the search as JSON (same shape as /api/search).")
-@click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(path_type=Path),
               help="Index directory to search.")
 @click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, envvar="MINUTES_BASE_URL",
               help="Where the web UI is served ($MINUTES_BASE_URL): the links printed start with it.")
@@ -190,7 +191,7 @@ def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, base
 
 
 @main.command()
-@click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(path_type=Path),
               help="Index directory to serve (built by 'minutes index').")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="TCP port.")
@@ -228,15 +229,15 @@ def db() -> None:
 
 
 @db.command()
-@click.option("--index", "index_dir", default="var/index", show_default=True, type=click.Path(path_type=Path),
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(path_type=Path),
               help="Index directory of a PostgreSQL index.")
 def migrate(index_dir: Path) -> None:
     """Apply the schema migrations the index's database schema lacks (minutes index applies them too)."""
     from .engines import SERVER_ENGINES, get_engine
-    from .schema import current_generation, read_pointer
+    from .schema import current_generation
 
     generation = current_generation(index_dir)
-    engine = (read_pointer(index_dir) or {}).get("engine")
+    engine = index_engine(index_dir)
     if generation is None or engine not in SERVER_ENGINES:
         fail(f"{index_dir}: not an index of a database engine ({', '.join(SERVER_ENGINES)}); nothing to migrate")
         sys.exit(1)

@@ -1,6 +1,7 @@
 """The engine seam: what the search service and the index builder need from a search engine.
 
-An engine stores documents (dicts made by `indexer.build.item_document`), indexing the text fields
+An engine stores documents (dicts made by `indexer.build.item_document`, of the fields declared in
+`indexer.document`), indexing the text fields
 with our own Danish analysis (`indexer.analysis`), and answers questions about one committed state
 of the index (a `Snapshot`) in document ids and bitmaps (pyroaring). Everything else (query text,
 facets, ranking pages by date, highlighting, suggestions, record lookups) is engine-free and lives
@@ -18,12 +19,8 @@ from pyroaring import BitMap
 
 from .querytext import Node
 
-# Documents are dicts with these fields (all values str, `number` an int):
-#   id, meeting_id, source, source_hash, municipality, committee, date, year, number, case, closed, decision_types,
-#   centres, proposers (comma-separated keywords), title, decision, attachments, text (full text),
-#   vocabulary (the item's distinct words for suggestions, space-separated), record (the item as JSON: everything serving shows).
-KEYWORD_FIELDS = ("id", "meeting_id", "source", "source_hash", "municipality", "committee", "date", "year", "case", "closed",
-                  "decision_types", "centres", "proposers")
+# Documents are dicts with the fields `indexer.document.FIELDS` declares (all values str, `number` an
+# int); every engine derives its schema from that declaration.
 
 
 class IndexBusy(RuntimeError):

@@ -17,6 +17,19 @@ CASE_VALUE = r"[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå./-]{0,59}"
 CASE_VALUE_RE = re.compile(rf"^{CASE_VALUE}$")
 
 
+# An item's id: its meeting's id (municipality, committee and date as slugs) and its number.
+ITEM_ID_RE = re.compile(r"^(?P<meeting>[\w-]+-\d{4}-\d{2}-\d{2})-(?P<number>\d{1,4})$")
+
+
+def item_id(meeting_id: str, number: int) -> str:
+    return f"{meeting_id}-{number}"
+
+
+DANISH_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+                 "oktober", "november", "december")
+WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+
+
 def slug(text: str) -> str:
     """A name as it stands in ids and addresses: Høje-Taastrup → hoeje-taastrup."""
     folded = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
@@ -33,7 +46,7 @@ class Participant:
 class Section:
     """One headed part of an agenda item, e.g. Baggrund or the decision."""
 
-    kind: str  # slug: baggrund, indstilling, beslutning, sagsfremstilling, oekonomi, bilag, tekst
+    kind: str  # slug: a [sections] kind of the layouts, or UNHEADED (indexer.layouts.SECTION_KINDS)
     heading: str  # the heading as printed in the minutes
     text: str  # paragraphs separated by a blank line
 

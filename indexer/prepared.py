@@ -21,13 +21,13 @@ from pyroaring import BitMap, FrozenBitMap
 
 from .engine import Snapshot
 from .facets import FACETS, Facet
+from .schema import BUILD_LOCK
 from .suggest import Suggester
 
 logger = logging.getLogger(__name__)
 
 MANY_VALUES = 64  # a facet with more values than this, at most one per item, is kept as a column
 FORMAT = 3  # of the saved file; a file of another format is prepared anew (3: meetings by id)
-BUILD_LOCK = ".build.lock"  # held by `minutes index` for its whole run (indexer/build.py)
 WAIT_FOR_BUILDER = 15.0  # seconds a reader waits for a running builder to save a state it committed
 EMPTY = FrozenBitMap()
 

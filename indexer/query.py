@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from .addresses import item_url, meeting_url  # noqa: F401  (the service's links; declared in addresses)
 from .facets import FACETS, QueryError
 from .model import CASE_RE, CASE_VALUE_RE
 from .querytext import MAX_QUERY_CHARS
@@ -78,14 +79,6 @@ class Results:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.query.page_size))
-
-
-def meeting_url(meeting_id: str) -> str:
-    return f"/moeder/{meeting_id}"
-
-
-def item_url(meeting_id: str, number: int) -> str:
-    return f"{meeting_url(meeting_id)}/punkt/{number}"
 
 
 def results_to_dict(results: Results) -> dict:

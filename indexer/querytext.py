@@ -15,14 +15,15 @@ import re
 from dataclasses import dataclass
 
 from .analysis import DANISH_STOPWORDS, PART_MARK, query_terms
+from .document import TEXT_FIELDS as DOCUMENT_TEXT_FIELDS
 from .model import CASE_NUMBER, CASE_RE
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 40
 
-# The full-text fields and their BM25F boosts: a word in the title says most about an item, then the
-# decision. A word without a field is searched in all of them.
-TEXT_FIELDS = {"title": 4.0, "decision": 2.5, "attachments": 1.5, "text": 1.0}
+# The full-text fields and their BM25F boosts (`indexer.document`). A word without a field is searched
+# in all of them.
+TEXT_FIELDS = DOCUMENT_TEXT_FIELDS
 # A word found as a part of a compound (fravær in sygefravær) weighs this much of the word on its
 # own, so that items holding the word itself rank first.
 PART_BOOST = 0.1

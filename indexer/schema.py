@@ -2,8 +2,9 @@
 
 Layout of an index directory:
     CURRENT          JSON pointer {"generation": "gen-...", "analysis_version": N, "engine": "whoosh",
-                     "engine_format": N}, replaced atomically; another analysis version, engine or
-                     engine format than the builder's makes `minutes index` rebuild
+                     "engine_format": N, "document_format": N}, replaced atomically; another analysis
+                     version, engine, engine format or document declaration (`indexer.document`) than
+                     the builder's makes `minutes index` rebuild
     gen-<stamp>/     an index of that engine; incremental runs commit into it (commits are atomic),
                      a full rebuild writes a new generation and then swaps CURRENT.
     originals/       <sha256>.pdf / <sha256>.txt: a copy of every indexed source file, by content
@@ -18,9 +19,12 @@ import re
 from pathlib import Path
 
 from .analysis import ANALYSIS_VERSION
+from .document import DOCUMENT_FORMAT
 from .facets import FACETS
 
+DEFAULT_INDEX = "var/index"  # where `minutes index`, `serve` and `search` keep and find the index
 POINTER = "CURRENT"
+BUILD_LOCK = ".build.lock"  # held by `minutes index` for its whole run (indexer/build.py)
 ORIGINALS = "originals"
 ORIGINAL_NAME = re.compile(r"[0-9a-f]{64}\.(?:pdf|txt)")  # what may be asked for from that folder
 
@@ -41,7 +45,8 @@ def write_pointer(index_dir: Path, generation: str, engine: str = "whoosh", engi
     temporary = index_dir / f".{POINTER}.{os.getpid()}"
     try:
         temporary.write_text(json.dumps({"generation": generation, "analysis_version": ANALYSIS_VERSION,
-                                         "engine": engine, "engine_format": engine_format}),
+                                         "engine": engine, "engine_format": engine_format,
+                                         "document_format": DOCUMENT_FORMAT}),
                              encoding="utf-8")
         with open(temporary, "rb") as handle:
             os.fsync(handle.fileno())
@@ -49,6 +54,11 @@ def write_pointer(index_dir: Path, generation: str, engine: str = "whoosh", engi
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def index_engine(index_dir: Path) -> str | None:
+    """The engine the index in `index_dir` was built with, if there is one."""
+    return (read_pointer(index_dir) or {}).get("engine")
 
 
 def current_generation(index_dir: Path) -> Path | None:

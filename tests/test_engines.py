@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from indexer.build import build_index
@@ -75,3 +76,39 @@ def test_an_index_of_an_older_engine_format_is_rebuilt(tmp_path) -> None:
     report = build_index(ROOT / "corpus", index)
     assert (report.rebuilt, report.new, json.loads((index / "CURRENT").read_text(encoding="utf-8"))["engine_format"]) == (
         True, 5, 3)
+
+
+# -- every engine's schema is the document declaration's (indexer/document.py) -----------------------
+
+def test_the_whoosh_schema_has_exactly_the_declared_fields_of_their_kinds() -> None:
+    from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT
+
+    from indexer.document import FIELDS
+    from indexer.engines.whoosh import make_schema
+
+    schema = make_schema()
+    kinds = {TEXT: "text", NUMERIC: "number", STORED: "stored"}
+    found = {name: kinds.get(type(schema[name])) or (
+        "words" if name == "vocabulary" else "keyword-multiple" if isinstance(schema[name], KEYWORD)
+        else "keyword" if isinstance(schema[name], ID) else "?") for name in schema.names()}
+    assert found == {field.name: "keyword-multiple" if field.kind == "keyword" and field.multiple else field.kind
+                     for field in FIELDS}
+    assert {name for name in schema.names() if schema[name].stored} == {
+        field.name for field in FIELDS if field.stored or field.kind == "stored"}
+
+
+def test_the_tantivy_schema_has_every_declared_field_and_a_column_for_each_single_valued_column() -> None:
+    import tantivy
+
+    from indexer.document import FIELDS, SINGLE_VALUED
+    from indexer.engines.tantivy import make_schema
+
+    schema = make_schema()
+    value = {"number": 1, "stored": b"x"}  # a term of the field's type; a text term for the rest
+    for field in FIELDS:  # a field the schema lacks, or of another type, is refused
+        tantivy.Query.term_query(schema, field.name, value.get(field.kind, "x"))
+    for field in FIELDS:
+        if field.column and field.name in SINGLE_VALUED:
+            tantivy.Query.term_query(schema, f"{field.name}_hash", 1)
+    with pytest.raises(ValueError, match="is not defined in the schema"):
+        tantivy.Query.term_query(schema, "no_such_field", "x")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import jsonschema_rs
@@ -92,7 +93,9 @@ def sent_query_is_valid(document: dict, case, response) -> bool:
 # depend on the machine's speed, so they are off.
 @settings(derandomize=True, database=None, max_examples=MAX_EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
-def test_server_keeps_the_openapi_document(case, app, document) -> None:
+def test_server_keeps_the_openapi_document(case, contract_app) -> None:
+    app = contract_app
+    document = app.test_client().get("/api/openapi.json").get_json()
     response = case.call(app=app)
     excluded = []
     # A negative case the server got as a valid request (see sent_query_is_valid) may be answered 200.
@@ -145,3 +148,70 @@ def test_whitespace_in_the_document_is_what_the_server_strips() -> None:
     stripped = re.compile(STRIPPED)
     assert [c for c in map(chr, range(0x110000)) if stripped.fullmatch(c)] == \
         [c for c in map(chr, range(0x110000)) if c.isspace()]
+
+
+# -- every item of every fixture, and the multi-municipality archive -----------------------------------
+
+def json_schema(node):
+    """An OpenAPI 3.0 schema as JSON Schema: `nullable: true` becomes a type that also allows null."""
+    if isinstance(node, list):
+        return [json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    converted = {key: json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        if "type" in converted:
+            converted["type"] = [converted["type"], "null"]
+        else:
+            converted = {"anyOf": [converted, {"type": "null"}]}
+    return converted
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def every_fixture_index(tmp_path_factory) -> Path:
+    """The corpus and every minutes text of tests/fixtures (all layouts, held out and unseen pages,
+    committees, the archive), each under its own name, indexed together."""
+    from conftest import archive_corpus
+    from indexer.build import build_index
+
+    corpus = archive_corpus(tmp_path_factory.mktemp("every-fixture"))
+    for number, path in enumerate(sorted(FIXTURES.rglob("*.txt"))):
+        (corpus / f"{number:03d}-{path.name}").write_bytes(path.read_bytes())
+    index = tmp_path_factory.mktemp("every-fixture-index")
+    build_index(corpus, index, engine="whoosh")
+    return index
+
+
+def test_every_item_of_every_fixture_keeps_the_published_item_schema(every_fixture_index) -> None:
+    """Section kinds drifted: /api/items/hvidovre-oekonomiudvalget-2018-12-03-3 answered with a kind
+    the published schema did not allow."""
+    from indexer.search import SearchIndex
+
+    client = create_app(every_fixture_index, {"TESTING": True}).test_client()
+    document = client.get("/api/openapi.json").get_json()
+    validator = jsonschema_rs.Draft4Validator(json_schema(
+        {"$ref": "#/components/schemas/Item", "components": document["components"]}))
+    index = SearchIndex(every_fixture_index)
+    try:
+        ids = [item["id"] for meeting in index.meetings() for item in index.meeting(meeting["id"])]
+    finally:
+        index.close()
+    assert len(ids) > 100  # not vacuous: the corpus alone has 44 items, and some 40 other files are here
+    kinds = set()
+    for item_id in ids:
+        response = client.get(f"/api/items/{item_id}?q=budget")
+        record = response.get_json()
+        errors = [error.message for error in validator.iter_errors(record)]
+        assert (response.status_code, errors) == (200, []), item_id
+        kinds.update(section["kind"] for section in record["sections"])
+    assert {"resume", "kompetence", "lovgrundlag"} <= kinds  # the ones that had drifted out of the schema
+
+
+@pytest.fixture(scope="module", params=["corpus", "archive"])
+def contract_app(request, index_dir, archive_index):
+    """The contract's server: the Direktionen corpus, and the archive of several committees and
+    municipalities (tests/fixtures/archive/README.md)."""
+    return create_app(index_dir if request.param == "corpus" else archive_index, {"TESTING": True})

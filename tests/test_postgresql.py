@@ -225,3 +225,27 @@ def test_one_writer_a_schema(database, tmp_path, monkeypatch) -> None:
         other_writer.close()
     assert str(raised.value) == f"{database}: another 'minutes index' is writing to schema {schema}"
     assert SearchIndex(index).search(Query()).total == 44
+
+
+def test_the_table_has_a_column_for_every_declared_keyword_field_and_gains_a_new_one(database) -> None:
+    from indexer.document import KEYWORDS
+
+    connection = connect(database)
+    schema = f"minutes_test_{secrets.token_hex(4)}"
+    try:
+        migrate(connection, schema)
+
+        def columns() -> dict[str, str]:
+            return dict(connection.execute(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = 'items'", (schema,)).fetchall())
+
+        assert {name: columns()[name] for name in (field.name for field in KEYWORDS)} == {
+            field.name: "ARRAY" if field.multiple else "text" for field in KEYWORDS}
+        with connection.transaction():  # as a table from before a new facet's field was declared
+            connection.execute(f"ALTER TABLE {schema}.items DROP COLUMN centres")
+        assert (migrate(connection, schema), columns()["centres"]) == ([], "ARRAY")
+    finally:
+        with connection.transaction():
+            connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.close()

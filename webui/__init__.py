@@ -15,6 +15,8 @@ from datetime import date
 from flask import Flask, jsonify, make_response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from indexer.schema import DEFAULT_INDEX
+
 from . import searcher
 from .formatting import FILTERS
 
@@ -64,7 +66,7 @@ def create_app(index_dir: str | os.PathLike | None = None, test_config: dict | N
     else:
         app.config.from_mapping(test_config)
     app.config["DEBUG"] = False  # never: the debugger would run code from the browser
-    resolved = index_dir or app.config.get("INDEX_DIR") or os.environ.get("MINUTES_INDEX") or "var/index"
+    resolved = index_dir or app.config.get("INDEX_DIR") or os.environ.get("MINUTES_INDEX") or DEFAULT_INDEX
     # Absolute, against the directory the server starts in (`minutes serve --index var/index`):
     # Flask would read a relative path against the webui package.
     app.config["INDEX_DIR"] = os.path.abspath(resolved)

@@ -13,6 +13,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from indexer.layouts import MUNICIPALITY_SLUGS
+from indexer.model import ITEM_ID_RE
 from indexer.query import CASE_VALUE_RE, QueryError, query_from_params, results_to_dict
 from indexer.safetext import xml_text
 
@@ -34,7 +35,7 @@ FEED_SIZE = 20
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # "<meeting id>-<number>", e.g. hoeje-taastrup-direktionen-2018-11-05-3.
-ITEM_ID = re.compile(r"^(?P<meeting>[\w-]+-\d{4}-\d{2}-\d{2})-(?P<number>\d{1,4})$")
+
 
 
 def json_error(status: int, param: str | None, message: str):
@@ -89,7 +90,7 @@ def spreadsheet_safe(text: str) -> str:
 
 @bp.get("/api/items/<item_id>")
 def item(item_id: str):
-    match = ITEM_ID.match(item_id)
+    match = ITEM_ID_RE.match(item_id)
     if match is None:
         return json_error(404, None, f"intet punkt med id '{item_id}'")
     searcher = get_searcher()

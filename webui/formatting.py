@@ -11,11 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from indexer.centres import centre_name
-from indexer.model import DECISION_TYPES
-
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-          "oktober", "november", "december")
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
+from indexer.model import DANISH_MONTHS as MONTHS, DECISION_TYPES, WEEKDAYS
 NUMBER_CELL = re.compile(r"^[\d.,%\s+−–-]*\d[\d.,%\s]*$")
 MARK_TAG = re.compile(r"</?mark>")
 SUBHEAD_CHARS = 60

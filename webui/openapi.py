@@ -10,10 +10,11 @@ import copy
 import re
 
 from indexer.facets import FACETS
+from indexer.layouts import SECTION_KINDS as LAYOUT_SECTION_KINDS
 from indexer.model import DECISION_TYPES
-from indexer.query import MAX_PAGE, MAX_QUERY_CHARS, SORTS
+from indexer.query import MAX_PAGE, MAX_QUERY_CHARS, PAGE_SIZES, SORTS
 
-SECTION_KINDS = ["bilag", "baggrund", "indstilling", "beslutning", "sagsfremstilling", "oekonomi", "tekst"]
+SECTION_KINDS = list(LAYOUT_SECTION_KINDS)  # from the layouts, which the parser reads them from
 
 
 def _string(description: str, **extra) -> dict:
@@ -83,8 +84,9 @@ SEARCH_PARAMETERS = [
     _multi("expand", "Facetter, der vises med alle værdier (op til 500) i stedet for de hyppigste: case.",
            {"anyOf": [{"type": "string", "enum": [facet.name for facet in FACETS if facet.size is not None]}, EMPTY]}),
     {"name": "size", "in": "query", "required": False,
-     "description": "Hits pr. side: 10, 25 eller 50. Tom (size=): 10.",
-     "schema": {"anyOf": [{"type": "integer", "enum": [10, 25, 50]}, EMPTY], "default": 10}},
+     "description": f"Hits pr. side: {', '.join(map(str, PAGE_SIZES[:-1]))} eller {PAGE_SIZES[-1]}. "
+                    f"Tom (size=): {PAGE_SIZES[0]}.",
+     "schema": {"anyOf": [{"type": "integer", "enum": list(PAGE_SIZES)}, EMPTY], "default": PAGE_SIZES[0]}},
     {"name": "page", "in": "query", "required": False,
      "description": "Side (size hits pr. side). Tom (page=): side 1.",
      "schema": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, EMPTY], "default": 1}},
@@ -153,7 +155,8 @@ SCHEMAS = {
                 "additionalProperties": _array(_ref("FacetValue")),
             },
             "facets_truncated": {"type": "object", "additionalProperties": {"type": "boolean"},
-                                 "description": "Facet -> om listen er afkortet (case viser de 10 hyppigste)."},
+                                 "description": "Facet -> om listen er afkortet (" + ", ".join(
+                                     f"{facet.name} viser de {facet.size} hyppigste" for facet in FACETS if facet.size) + ")."},
             "notice": _nullable(_string("Besked om noget, der blev ændret i søgningen.")),
             "suggestion": _nullable(_string("'Mente du'-forslag til søgeteksten.")),
         },

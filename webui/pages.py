@@ -7,6 +7,7 @@ from itertools import groupby
 
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
 
+from indexer import addresses
 from indexer.query import CASE_VALUE_RE, PAGE_SIZES, QueryError, query_from_params
 
 from . import is_iso_date, moved_for_good
@@ -35,7 +36,7 @@ def query_error_message(error: QueryError) -> str:
     return f"Ugyldig værdi for {PARAM_NAMES.get(error.param, error.param)}: {error.reason}."
 
 
-@bp.get("/")
+@bp.get(addresses.SEARCH)
 def search():
     state = SearchState.from_args(request.args)
     if not state.is_canonical(request.args):
@@ -55,7 +56,7 @@ def search():
                            coverage=searcher.coverage())
 
 
-@bp.get("/foelg")
+@bp.get(addresses.FOLLOW)
 def follow():
     """How to follow a search in a feed reader: the feed itself is XML, which a browser shows raw."""
     state = SearchState.from_args(request.args)
@@ -83,7 +84,7 @@ def moved(meeting_date: str, endpoint: str, **values):
                            values=values, query=f"?{query}" if query else ""), 300
 
 
-@bp.get("/moeder/<meeting_id>/punkt/<int:number>")
+@bp.get(addresses.ITEM)
 def item(meeting_id: str, number: int):
     if is_iso_date(meeting_id):
         return moved(meeting_id, "pages.item", number=number)
@@ -102,14 +103,14 @@ def item(meeting_id: str, number: int):
                            following=following, same_case=same_case, today=date.today().isoformat())
 
 
-@bp.get("/moeder")
+@bp.get(addresses.MEETINGS)
 def meetings():
     overview = get_searcher().meetings()
     by_year = [(year, list(group)) for year, group in groupby(overview, key=lambda m: m["date"][:4])]
     return render_template("meetings.html", count=len(overview), by_year=by_year)
 
 
-@bp.get("/moeder/<meeting_id>")
+@bp.get(addresses.MEETING)
 def meeting(meeting_id: str):
     if is_iso_date(meeting_id):
         return moved(meeting_id, "pages.meeting")
@@ -119,7 +120,7 @@ def meeting(meeting_id: str):
     return render_template("meeting.html", meeting=items[0]["meeting"], items=items)
 
 
-@bp.get("/sager/<path:case_number>")
+@bp.get(addresses.CASE)
 def case(case_number: str):
     if not CASE_VALUE_RE.match(case_number):
         abort(404)
@@ -129,7 +130,7 @@ def case(case_number: str):
     return render_template("case.html", case_number=case_number, items=items)
 
 
-@bp.get("/originaler/<name>")
+@bp.get(addresses.ORIGINAL)
 def original(name: str):
     """The original minutes document, as the municipality published it (the index's copy)."""
     path = get_searcher().original(name)
@@ -151,6 +152,6 @@ def text_charset(data: bytes) -> str:
     return "utf-8"
 
 
-@bp.get("/hjaelp")
+@bp.get(addresses.HELP)
 def help_page():
     return render_template("help.html")

@@ -36,20 +36,22 @@ from psycopg import sql
 from psycopg_pool import ConnectionPool, PoolTimeout
 from pyroaring import BitMap
 
+from .. import document
 from .. import querytext as qt
 from ..analysis import FULL_TEXT
 from ..engine import IndexBusy
-from ..facets import FACETS
 from ..schema import read_pointer
 
 ADDRESS_VARIABLE = "MINUTES_DATABASE_URL"
 SETTINGS = "postgresql.json"  # in the generation directory
 MIGRATIONS = Path(__file__).with_name("migrations")
-# Fields in the order of their weights' letters, and their ts_rank weights ({D, C, B, A}): our field
-# boosts (querytext.TEXT_FIELDS) scaled into ts_rank's 0..1.
-WEIGHTS = {"title": "A", "decision": "B", "attachments": "C", "text": "D"}
-RANK_WEIGHTS = "{" + ", ".join(f"{qt.TEXT_FIELDS[field] / max(qt.TEXT_FIELDS.values()):g}"
-                               for field in ("text", "attachments", "decision", "title")) + "}"
+# The text fields (`indexer.document`) and their tsvector weight letters, heaviest boost first (a
+# tsvector has four), and their ts_rank weights ({D, C, B, A}): our boosts scaled into 0..1.
+TEXT_BY_BOOST = sorted(document.TEXT_FIELDS, key=lambda field: -document.TEXT_FIELDS[field])
+assert len(TEXT_BY_BOOST) <= 4, "a tsvector weighs four fields at most"
+WEIGHTS = dict(zip(TEXT_BY_BOOST, "ABCD"))
+RANK_WEIGHTS = "{" + ", ".join(f"{document.TEXT_FIELDS[field] / max(document.TEXT_FIELDS.values()):g}"
+                               for field in reversed(TEXT_BY_BOOST)) + "}"
 WRITER_WAIT_SECONDS = 10
 CONNECTION_WAIT_SECONDS = 5  # a search waits this long for the database before it answers 503
 # A search that has no connection after this long asks the server directly: one that is down gives
@@ -58,12 +60,11 @@ FIRST_WAIT_SECONDS = 0.3
 RANK_TEXT_WORDS = 60  # ranking reads the title, decision, attachments and this many words of the text
 MAX_POSITION = 16383  # tsvector positions stop here (later ones are stored as 16383)
 FIELD_GAP = 100  # positions between two fields, so that no phrase spans them
-SINGLE_VALUED = ("id", "meeting_id", "source", "source_hash", "municipality", "committee", "date", "year", "case",
-                 "closed")
-MULTI_VALUED = ("decision_types", "centres", "proposers")  # comma-separated in the documents
-# What prepare() reads: the meeting date and the facets' fields. (A new facet's field also needs a
-# column: a migration.)
-KEYWORD_COLUMNS = ("date", "meeting_id", *dict.fromkeys(facet.field for facet in FACETS))
+# Keyword fields: a text column each, or a text[] for several values; a field the migrations do not
+# create (a new facet's) is added by `add_declared_columns`.
+SINGLE_VALUED = document.SINGLE_VALUED
+MULTI_VALUED = document.MULTI_VALUED
+KEYWORD_COLUMNS = document.COLUMNS  # what prepare() reads whole: the meeting date, the facets' fields
 COLUMNS = ("key", *SINGLE_VALUED, "number", *MULTI_VALUED, "terms", "rank_terms", "vocabulary", "record")
 
 
@@ -207,7 +208,26 @@ def migrate(connection: psycopg.Connection, schema: str) -> list[str]:
                 raise DatabaseUnavailable(f"schema {schema}: migration {name} failed: {describe(error)}") from None
             connection.execute("INSERT INTO schema_migrations (number, name) VALUES (%s, %s)", (number, name))
             applied_now.append(name)
+    with connection.transaction():
+        connection.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock,))
+        add_declared_columns(connection, schema)
     return applied_now
+
+
+def add_declared_columns(connection: psycopg.Connection, schema: str) -> list[str]:
+    """A column for each keyword field of the document declaration the table lacks (a new facet's:
+    empty until the rebuild that its new document format brings fills it); the names added."""
+    existing = {name for (name,) in connection.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND table_name = 'items'",
+        (schema,)).fetchall()}
+    added = []
+    for name in (*SINGLE_VALUED, *MULTI_VALUED):
+        if name not in existing:
+            declaration = "text[] NOT NULL DEFAULT '{{}}'" if name in MULTI_VALUED else "text NOT NULL DEFAULT ''"
+            connection.execute(sql.SQL("ALTER TABLE {}.items ADD COLUMN {} " + declaration)
+                               .format(sql.Identifier(schema), sql.Identifier(name)))
+            added.append(name)
+    return added
 
 
 # -- documents ------------------------------------------------------------------------------------

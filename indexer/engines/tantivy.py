@@ -23,17 +23,18 @@ from pyroaring import BitMap
 
 from .. import querytext as qt
 from ..analysis import FULL_TEXT
+from .. import document
+from ..document import keyword_values
 from ..engine import IndexBusy
-from ..facets import FACETS
 
-TEXT_FIELDS = tuple(qt.TEXT_FIELDS)
-# Keyword fields holding one value per document also store a 64-bit hash of it as a fast (column)
-# field: one read of the column gives every document's value, instead of one search per value
-# (thousands of case numbers) or an ordered search by the text (200 ms at 10,000 items).
-SINGLE_VALUED = ("date", "meeting_id", "case", "municipality", "committee", "year")
-KEYWORD_FIELDS = ("id", "meeting_id", "source", "source_hash", "date", "closed", "proposers", "vocabulary",
-                  *dict.fromkeys(facet.field for facet in FACETS))
-STORED_KEYWORDS = ("id", "meeting_id", "source", "source_hash")
+TEXT_FIELDS = tuple(document.TEXT_FIELDS)
+KEYWORD_FIELDS = tuple(field.name for field in document.FIELDS if field.kind in ("keyword", "words"))
+STORED_KEYWORDS = document.STORED_KEYWORDS
+# Keyword fields holding one value per document that the service reads whole (`column`) also store
+# a 64-bit hash of it as a fast (column) field: one read of the column gives every document's value,
+# instead of one search per value (thousands of case numbers) or an ordered search by the text
+# (200 ms at 10,000 items).
+SINGLE_VALUED = tuple(name for name in document.COLUMNS if name in document.SINGLE_VALUED)
 WRITER_HEAP = 256_000_000
 
 
@@ -58,15 +59,6 @@ def pre_tokenized(text: str) -> tantivy.PreTokenizedString:
 
 def value_hash(value: str) -> int:
     return int.from_bytes(hashlib.blake2b(value.encode("utf-8"), digest_size=8).digest(), "little")
-
-
-def keyword_values(field: str, value: str) -> list[str]:
-    """The terms of a keyword field's value, as whoosh's KEYWORD reads them (commas or spaces)."""
-    if field in ("vocabulary",):
-        return value.split()
-    if field in ("id", "meeting_id", "source", "source_hash", "date", "closed", *SINGLE_VALUED):
-        return [value] if value else []
-    return [part for part in (piece.strip() for piece in value.split(",")) if part]
 
 
 # -- queries ----------------------------------------------------------------------------------------

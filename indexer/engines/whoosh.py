@@ -28,8 +28,8 @@ from whoosh.index import LockError, clean_files
 
 from .. import querytext as qt
 from ..analysis import FULL_TEXT
+from ..document import FIELDS, Field
 from ..engine import IndexBusy
-from ..facets import FACETS
 
 ANALYZERS = {"full-text": FULL_TEXT}
 
@@ -69,31 +69,22 @@ class OurAnalysis(Analyzer):
 
 
 def make_schema() -> Schema:
-    def text() -> TEXT:
-        return TEXT(analyzer=OurAnalysis("full-text"), stored=False)  # positions for phrases; highlighting re-analyses
+    """The schema of the document declaration (`indexer.document`)."""
+    def whoosh_field(field: Field):
+        if field.kind == "text":
+            return TEXT(analyzer=OurAnalysis("full-text"), stored=False)  # positions for phrases; highlighting re-analyses
+        if field.kind == "number":
+            return NUMERIC(stored=False, sortable=True)
+        if field.kind == "words":
+            return KEYWORD(stored=False, scorable=False, lowercase=False)  # already our words, once each
+        if field.kind == "stored":
+            return STORED()
+        if field.multiple:
+            return KEYWORD(stored=field.stored, commas=True, scorable=False, lowercase=False)
+        # One term per value: a committee's name may hold a comma (Erhvervs-, Klima- og Arbejdskraftudvalget).
+        return ID(stored=field.stored, unique=field.name == "id")
 
-    def keywords() -> KEYWORD:
-        return KEYWORD(stored=False, commas=True, scorable=False, lowercase=False)
-
-    fields = {
-        "id": ID(stored=True, unique=True),
-        "meeting_id": ID(stored=True),
-        "source": ID(stored=True),
-        "source_hash": ID(stored=True),
-        "date": ID(stored=False),
-        "number": NUMERIC(stored=False, sortable=True),
-        "closed": ID(stored=False),
-        "proposers": keywords(),
-        "title": text(),
-        "decision": text(),
-        "attachments": text(),
-        "text": text(),
-        "vocabulary": KEYWORD(stored=False, scorable=False, lowercase=False),  # already our words, once each
-        "record": STORED(),  # the whole item and its meeting as JSON: serving never reads the corpus
-    }
-    # One term per value: a committee's name may hold a comma (Erhvervs-, Klima- og Arbejdskraftudvalget).
-    fields.update({facet.field: keywords() if facet.multiple else ID(stored=False) for facet in FACETS})
-    return Schema(**fields)
+    return Schema(**{field.name: whoosh_field(field) for field in FIELDS})
 
 
 # -- memory -----------------------------------------------------------------------------------------

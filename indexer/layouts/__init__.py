@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from ..model import slug
+from ..model import DANISH_MONTHS, slug
 
-MONTHS = {
-    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6,
-    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
-}
+MONTHS = {name: number for number, name in enumerate(DANISH_MONTHS, 1)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +175,10 @@ def load_layouts(base: dict = BASE) -> tuple[Layout, ...]:
 LAYOUTS: tuple[Layout, ...] = load_layouts()
 GLUED_HEADINGS: re.Pattern[str] = re.compile(BASE["glued_headings"])  # every text's, before a layout is picked
 LAYOUTS_BY_NAME: dict[str, Layout] = {layout.name: layout for layout in LAYOUTS}
+# Every kind of section an item may have: the text before its first heading, and each kind a layout's
+# [sections] names (the published API's enum, webui/openapi.py, is this).
+UNHEADED_SECTION = "tekst"
+SECTION_KINDS: tuple[str, ...] = (UNHEADED_SECTION, *dict.fromkeys(kind for layout in LAYOUTS for kind, _ in layout.sections))
 
 
 def get_layout(name: str) -> Layout:
