@@ -87,9 +87,11 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
         "start_time": meeting.start_time, "location": meeting.location,
         "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
         "source": source, "item_count": len(meeting.items),
-        # The copy of the source file the index keeps (Originals), for "Hent referatet".
+        "status": meeting.status, "published_url": meeting.published_url,
+        # The copy of the source file the index keeps (Originals), for "Hent referatet"; a harvested
+        # meeting links to where the municipality publishes it instead.
         "original": {"file": original_name(digest, source), "format": Path(source).suffix.lower().lstrip("."),
-                     "pages": meeting.pages},
+                     "pages": meeting.pages} if has_original(source) else None,
     }
     full_text = join_sections(full_text_parts)
     return {
@@ -117,6 +119,11 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
     }
 
 
+def has_original(source: str) -> bool:
+    """Whether the index keeps a copy of the source file to offer as the original document."""
+    return Path(source).suffix.lower() in (".pdf", ".txt")
+
+
 def original_name(digest: str, source: str) -> str:
     return f"{digest}{Path(source).suffix.lower()}"
 
@@ -134,9 +141,12 @@ class Originals:
 
     def start_from(self, indexed: dict[str, tuple[str, str]]) -> None:
         """The sources the index holds before this run, with their content hashes."""
-        self.live = {source: original_name(digest, source) for source, (digest, _meeting) in indexed.items()}
+        self.live = {source: original_name(digest, source) for source, (digest, _meeting) in indexed.items()
+                     if has_original(source)}
 
     def keep(self, source: str, digest: str, data: bytes) -> None:
+        if not has_original(source):
+            return
         name = original_name(digest, source)
         path = self.folder / name
         if not path.exists():

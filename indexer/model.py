@@ -72,6 +72,15 @@ class Decision:
 
 
 @dataclass(slots=True)
+class AttachmentFile:
+    """An attachment (bilag) published as a file of its own, as a harvested meeting has them."""
+
+    title: str
+    url: str | None = None  # where the municipality publishes it
+    path: str | None = None  # the harvested copy, relative to the corpus folder; its text is indexed
+
+
+@dataclass(slots=True)
 class AgendaItem:
     id: str
     number: int
@@ -89,6 +98,10 @@ class AgendaItem:
     page: int | None = None  # the page of the source PDF the item starts on; None for a text file
     # Lines saying who was absent or took no part (Afbud: …, X deltog ikke …), kept out of the decision.
     attendance: list[str] = field(default_factory=list)
+    # Where the municipality publishes the item (a harvested meeting's): its page, and its text as PDF.
+    published_url: str | None = None
+    published_pdf: str | None = None
+    attachment_files: list[AttachmentFile] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -107,6 +120,12 @@ class Meeting:
     municipality: str | None = None  # as it writes its name; None when neither layout, path nor text says
     layout: str = ""  # the name of the layout it was read with (indexer/layouts)
     attendance: list[str] = field(default_factory=list)  # the meeting's own Fraværende:/Afbud: lines
+    # MINUTES, or AGENDA: published before the meeting, nothing decided yet (replaced by its minutes).
+    status: str = "referat"
+    published_url: str | None = None  # the meeting's page where the municipality publishes it
+
+
+MINUTES, AGENDA = "referat", "dagsorden"  # Meeting.status
 
 
 # Danish labels for decision type slugs; the order is the display order.
@@ -135,6 +154,8 @@ def meeting_to_dict(meeting: Meeting) -> dict:
         "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
         "attendance": meeting.attendance,
         "layout": meeting.layout,
+        "status": meeting.status,
+        "published_url": meeting.published_url,
         "source": meeting.source,
         "pages": meeting.pages,
         "items": [item_to_dict(item) for item in meeting.items],
@@ -161,5 +182,8 @@ def item_to_dict(item: AgendaItem) -> dict:
         "proposers": item.proposers,
         "attendance": item.attendance,
         "attachments": item.attachments,
+        "attachment_files": [{"title": a.title, "url": a.url} for a in item.attachment_files],
+        "published_url": item.published_url,
+        "published_pdf": item.published_pdf,
         "sections": [{"kind": s.kind, "heading": s.heading, "text": s.text} for s in item.sections],
     }

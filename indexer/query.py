@@ -63,6 +63,7 @@ class Hit:
     section_heading: str | None
     snippet: str  # HTML: escaped text with <mark> around matched words
     decision_text: str = ""  # the decision as written (the CSV export's; not in the search JSON)
+    status: str = "referat"  # the meeting's: referat, or dagsorden (published before it, nothing decided)
 
 
 @dataclass(slots=True)
@@ -91,7 +92,7 @@ def results_to_dict(results: Results) -> dict:
             {"id": h.id, "title": h.title, "meeting_date": h.meeting_date, "meeting_id": h.meeting_id,
              "committee": h.committee, "municipality": h.municipality, "number": h.number,
              "case_number": h.case_number, "decision_types": h.decision_types, "centres": h.centres,
-             "url": h.url, "section": h.section, "snippet": h.snippet}
+             "url": h.url, "section": h.section, "snippet": h.snippet, "status": h.status}
             for h in results.hits
         ],
         "facets": {

@@ -1,8 +1,9 @@
 """The search service: `SearchIndex.search(Query) -> Results`, the one search API the CLI and the web
 UI call, engine-free. It reads the query text into our own tree (`querytext`), asks the engine of
-the current index generation for matching ids and a ranked page (`engine`), and does the rest
-itself: facet counts on compressed bitmaps, date order, snippets (`highlight`), suggestions
-(`suggest`) and record lookups. No engine type crosses this module.
+the current index generation for matching ids and a ranked page (`engine`, through `index_state`),
+and does the rest itself: facet counts on compressed bitmaps, date order, snippets (`highlight`) and
+suggestions (`suggest`). `SearchIndex` is also the one door to the page lookups (`lookups`) and to
+the index state both read (`index_state`). No engine type crosses this module.
 """
 
 from __future__ import annotations
@@ -11,132 +12,88 @@ import logging
 import re
 import threading
 import time
+from contextlib import AbstractContextManager
 from dataclasses import replace
-from collections.abc import Iterator
-from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
 
 from pyroaring import BitMap
 
-from .engine import Engine, Snapshot
-from .prepared import Prepared, builder_running, load_prepared, prepare, read_prepared, wait_for_prepared
-from .engines import DEFAULT_ENGINE, get_engine
+from .engine import Snapshot
 from .facets import FACETS, Facet
-from .highlight import Highlighter, best_snippet, mark
+from .highlight import Highlighter, best_snippet
+from .index_state import IndexMissing, IndexState
+from .lookups import PageLookups, full_text
+from .prepared import Prepared, prepare
 from .query import EXPANDED_FACET_SIZE, FacetValue, Hit, Query, Results, item_url
 from .querytext import MAX_QUERY_CHARS, MAX_TERMS, Every, Nothing, ParsedQuery, parse_query
-from .schema import ORIGINAL_NAME, ORIGINALS, current_generation, read_pointer
 from .suggest import Suggester
+
+__all__ = ["IndexMissing", "Query", "Results", "SearchIndex", "full_text"]
 
 QUOTED_WORD = re.compile(r'"([^"\s]+)"')  # one word in quotes: the word alone, never a compound's part
 
 logger = logging.getLogger(__name__)
 
-OPEN_ATTEMPTS = 20  # re-reads of CURRENT while rebuilds swap generations under a reader
-
-
-class IndexMissing(RuntimeError):
-    """There is no index at the given directory (run `minutes index`)."""
-
 
 class SearchIndex:
     """A read-only view of the index directory; safe to share between threads (one engine snapshot
-    each). Every call sees the latest committed index, including a rebuilt generation."""
+    each). Every call sees the latest committed index, including a rebuilt generation. It searches;
+    reading the index is `IndexState`'s job, the item, meeting and case pages are `PageLookups`'."""
 
     def __init__(self, index_dir: str | Path) -> None:
-        self.index_dir = Path(index_dir)
-        if current_generation(self.index_dir) is None:
-            raise IndexMissing(f"{self.index_dir}: no index here; run 'minutes index' first")
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._prepared: dict[object, Prepared] = {}
+        # `prepare` is looked up at each call, so that replacing `indexer.search.prepare` reaches the
+        # state (tests do, to see that no reader prepares what the build saved).
+        self._state = IndexState(index_dir, prepare=lambda snapshot: prepare(snapshot))
+        self._pages = PageLookups(self._state)
+        self.index_dir = self._state.index_dir
 
-    # -- snapshots -------------------------------------------------------------------------------
-
-    def _snapshot(self) -> Snapshot:
-        """This thread's snapshot of the current generation. A rebuild swaps CURRENT and then deletes
-        the generation it replaced, so a reader that read CURRENT just before the swap can find its
-        generation gone, or half gone, while it opens it: it reads CURRENT again and opens the new
-        one. Once open, a snapshot holds its files, and deleting them does not disturb it."""
-        failure: Exception | None = None
-        for _attempt in range(OPEN_ATTEMPTS):
-            generation = current_generation(self.index_dir)
-            if generation is None:
-                failure = None
-                continue  # CURRENT named a generation deleted since: read CURRENT again
-            try:
-                return self._open(generation)
-            except Exception as error:  # noqa: BLE001 - engines raise several kinds for missing files
-                failure = error
-                self.close()
-        if failure is None:
-            raise IndexMissing(f"{self.index_dir}: no index here; run 'minutes index' first")
-        raise IndexMissing(f"{self.index_dir}: the index cannot be opened: {failure}") from failure
-
-    def _open(self, generation: Path) -> Snapshot:
-        local = self._local
-        if getattr(local, "generation", None) != generation:
-            self.close()
-            engine: Engine = get_engine((read_pointer(self.index_dir) or {}).get("engine", DEFAULT_ENGINE))
-            local.snapshot = engine.open(generation)
-            local.generation = generation
-        elif not local.snapshot.up_to_date():
-            local.snapshot = local.snapshot.refresh()
-        return local.snapshot
+    # -- the index state (`indexer.index_state`) --------------------------------------------------
 
     def close(self) -> None:
-        snapshot = getattr(self._local, "snapshot", None)
-        self._local.snapshot = None
-        self._local.generation = None
-        if snapshot is not None:
-            try:
-                snapshot.close()
-            except Exception:  # noqa: BLE001 - closing a snapshot whose files are gone is still closed
-                pass
-
-    @contextmanager
-    def _reading(self) -> Iterator[tuple[Snapshot, Prepared]]:
-        """This thread's snapshot, inside one read of it (one transaction, for a database engine),
-        and the prepared state of the index state that read sees."""
-        snapshot = self._snapshot()
-        try:
-            with snapshot.reading():
-                yield snapshot, self._prepared_for(snapshot)
-        except OSError as error:  # the engine's storage or server failed under the read
-            self.close()
-            raise IndexMissing(f"{self.index_dir}: the index cannot be read: {error}") from error
-
-    def _prepared_for(self, snapshot: Snapshot) -> Prepared:
-        with self._lock:
-            prepared = self._prepared.get(snapshot.version)
-            if prepared is None:
-                # Prepared by `minutes index` with the commit, as a rule; when a reader sees the commit
-                # first, it waits for the builder instead of doing the same work beside it; a state
-                # nobody saved is prepared by the first reader.
-                generation = self._local.generation
-                stored = snapshot.stored_prepared()  # a database engine stores it with the commit
-                prepared = (read_prepared(stored, snapshot.version) if stored is not None
-                            else load_prepared(generation, snapshot.version))
-                if prepared is None and builder_running(self.index_dir):
-                    prepared = wait_for_prepared(self.index_dir, generation, snapshot.version)
-                prepared = prepared or prepare(snapshot)
-                self._prepared = {snapshot.version: prepared}  # older states are never asked for again
-        return prepared
+        """Close this thread's snapshot."""
+        self._state.close()
 
     def keep_warm(self, stop: threading.Event, interval: float = 0.5) -> None:
-        """Prepare every new commit or generation as soon as it appears, so that no request pays for
-        it. Runs until `stop` is set, in a thread of its own (with its own snapshot; it shares the
-        prepared states with the request threads)."""
-        while True:
-            try:
-                with self._reading():
-                    pass
-            except IndexMissing:
-                pass  # no index yet, or it cannot be opened now: the requests say so, try again later
-            if stop.wait(interval):
-                self.close()
-                return
+        """Prepare each new commit or generation before a request asks, until `stop` is set."""
+        self._state.keep_warm(stop, interval)
+
+    def _reading(self) -> AbstractContextManager[tuple[Snapshot, Prepared]]:
+        return self._state.reading()
+
+    @property
+    def _prepared(self) -> dict[object, Prepared]:
+        """The prepared states held now (tests watch the warmer fill it)."""
+        return self._state.prepared
+
+    # -- page lookups (`indexer.lookups`, where each is described) ---------------------------------
+
+    def item(self, meeting_id: str, number: int, text: str = "") -> dict | None:
+        return self._pages.item(meeting_id, number, text)
+
+    def meeting(self, meeting_id: str) -> list[dict]:
+        return self._pages.meeting(meeting_id)
+
+    def meetings_on(self, meeting_date: str) -> list[str]:
+        return self._pages.meetings_on(meeting_date)
+
+    def meetings(self) -> list[dict]:
+        return self._pages.meetings()
+
+    def case(self, case_number: str) -> list[dict]:
+        return self._pages.case(case_number)
+
+    def neighbours(self, meeting_id: str, number: int) -> tuple[dict | None, dict | None]:
+        return self._pages.neighbours(meeting_id, number)
+
+    def original(self, name: str) -> Path | None:
+        return self._pages.original(name)
+
+    def stats(self) -> dict:
+        return self._pages.stats()
+
+    def coverage(self) -> dict:
+        return self._pages.coverage()
 
     # -- search ----------------------------------------------------------------------------------
 
@@ -274,7 +231,7 @@ class SearchIndex:
             municipality=record["meeting"].get("municipality"),
             number=record["number"], case_number=record["case_number"],
             decision_types=record["decision"]["types"], centres=record["centres"],
-            decision_text=record["decision"]["text"],
+            decision_text=record["decision"]["text"], status=record["meeting"].get("status", "referat"),
             url=item_url(record["meeting"]["id"], record["number"]),
             section=section["anchor"] if section else None,
             section_heading=section["heading"] if section else None,
@@ -307,96 +264,3 @@ class SearchIndex:
             return None
         found = prepared.live if isinstance(candidate, Every) else snapshot.match(candidate) & prepared.live
         return suggestion if len(found) > total else None
-
-    # -- records -----------------------------------------------------------------------------------
-
-    def item(self, meeting_id: str, number: int, text: str = "") -> dict | None:
-        """One item's stored record; with `text`, each section gains `html` marking what matched."""
-        with self._reading() as (snapshot, prepared):
-            doc = prepared.by_item.get((meeting_id, number))
-            if doc is None:
-                return None
-            record = snapshot.record(doc)
-            spans: list[tuple[int, int]] = []
-            title_spans: list[tuple[int, int]] = []
-            if text.strip():
-                tree = parse_query(text).tree
-                if not isinstance(tree, (Every, Nothing)) and doc in snapshot.match(tree):
-                    highlighter = Highlighter(tree)
-                    spans = highlighter.spans(full_text(record), "text")
-                    title_spans = highlighter.spans(record["title"], "title")
-            record["title_html"] = mark(record["title"], title_spans)
-            for section in record["sections"]:
-                inside = [(s - section["start"], e - section["start"]) for s, e in spans
-                          if section["start"] <= s and e <= section["end"]]
-                section["html"] = mark(section["text"], inside)
-                section["matches"] = len(inside)
-            return record
-
-    def _records(self, snapshot: Snapshot, prepared: Prepared, ids: BitMap) -> list[dict]:
-        """Records oldest first, by meeting date and item number."""
-        return [snapshot.record(doc) for doc in sorted(ids & prepared.live, key=prepared.place.__getitem__)]
-
-    def meeting(self, meeting_id: str) -> list[dict]:
-        """The records of a meeting's items, in agenda order (empty if there is no such meeting)."""
-        with self._reading() as (snapshot, prepared):
-            return self._records(snapshot, prepared, prepared.meetings.get(meeting_id, BitMap()))
-
-    def meetings_on(self, meeting_date: str) -> list[str]:
-        """The ids of the meetings held on a day (several committees may meet on one day)."""
-        with self._reading() as (_snapshot, prepared):
-            return list(prepared.meetings_on.get(meeting_date, []))
-
-    def meetings(self) -> list[dict]:
-        """Every meeting, newest first: its stored meeting fields plus the number of indexed items."""
-        with self._reading() as (snapshot, prepared):
-            overview = []
-            for day in reversed(prepared.meetings_on):
-                for meeting_id in prepared.meetings_on[day]:
-                    ids = prepared.meetings[meeting_id]
-                    meeting = snapshot.record(ids.min())["meeting"]
-                    overview.append({**meeting, "item_count": len(ids)})
-            return overview
-
-    def case(self, case_number: str) -> list[dict]:
-        """Every item under a case, oldest first."""
-        with self._reading() as (snapshot, prepared):
-            return self._records(snapshot, prepared, prepared.values["case"].ids(case_number))
-
-    def neighbours(self, meeting_id: str, number: int) -> tuple[dict | None, dict | None]:
-        items = self.meeting(meeting_id)
-        numbers = [record["number"] for record in items]
-        if number not in numbers:
-            return None, None
-        position = numbers.index(number)
-        return (items[position - 1] if position > 0 else None,
-                items[position + 1] if position + 1 < len(items) else None)
-
-    def original(self, name: str) -> Path | None:
-        """The index's copy of a source file (`<sha256>.pdf`, as a record's meeting names it), if it has one."""
-        if not ORIGINAL_NAME.fullmatch(name):
-            return None
-        path = (self.index_dir / ORIGINALS / name).absolute()  # a server's files are read by absolute path
-        return path if path.is_file() else None
-
-    def stats(self) -> dict:
-        with self._reading() as (_snapshot, prepared):
-            return {"items": len(prepared.live), "meetings": len(prepared.meetings),
-                    "generation": self._local.generation.name, **self._coverage(prepared)}
-
-    def coverage(self) -> dict:
-        """What the archive holds: meetings, items, and the first and last meeting date (None when empty)."""
-        with self._reading() as (_snapshot, prepared):
-            return {"meetings": len(prepared.meetings), "items": len(prepared.live), **self._coverage(prepared)}
-
-    @staticmethod
-    def _coverage(prepared: Prepared) -> dict:
-        days = [day for day, ids in prepared.dates.items() if ids & prepared.live]
-        return {"first_meeting": min(days, default=None), "last_meeting": max(days, default=None),
-                "municipalities": sorted(prepared.values["municipality"].value_names()),
-                "committees": sorted(prepared.values["committee"].value_names())}
-
-
-def full_text(record: dict) -> str:
-    """The indexed full text of an item: its sections, as `indexer.build.item_document` joins them."""
-    return "\n\n".join(section["text"] for section in record["sections"])

@@ -360,7 +360,9 @@ def test_results_json_shape(searcher) -> None:
     assert sorted(data["facets"]) == ["case", "centre", "decision", "year"]
     assert data["facets"]["year"][0] == {"value": "2017", "label": "2017", "count": 1, "selected": True}
     assert sorted(data["hits"][0]) == ["case_number", "centres", "committee", "decision_types", "id", "meeting_date",
-                                       "meeting_id", "municipality", "number", "section", "snippet", "title", "url"]
+                                       "meeting_id", "municipality", "number", "section", "snippet", "status", "title",
+                                       "url"]
+    assert data["hits"][0]["status"] == "referat"  # minutes, not an agenda published before the meeting
     assert (data["hits"][0]["meeting_id"], data["hits"][0]["committee"], data["hits"][0]["municipality"]) == (
         "hoeje-taastrup-direktionen-2017-12-04", "Direktionen", "Høje-Taastrup")
     assert data["hits"][0]["url"] == "/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/6"

@@ -11,7 +11,7 @@ import re
 
 from indexer.facets import FACETS
 from indexer.layouts import SECTION_KINDS as LAYOUT_SECTION_KINDS
-from indexer.model import DECISION_TYPES
+from indexer.model import AGENDA, DECISION_TYPES, MINUTES
 from indexer.query import MAX_PAGE, MAX_QUERY_CHARS, PAGE_SIZES, SORTS
 
 SECTION_KINDS = list(LAYOUT_SECTION_KINDS)  # from the layouts, which the parser reads them from
@@ -122,7 +122,7 @@ SCHEMAS = {
     "Hit": {
         "type": "object",
         "required": ["id", "title", "meeting_date", "meeting_id", "committee", "municipality", "number", "case_number",
-                     "decision_types", "centres", "url", "section", "snippet"],
+                     "decision_types", "centres", "url", "section", "snippet", "status"],
         "properties": {
             "id": _string("Punktets id, fx hoeje-taastrup-direktionen-2018-11-05-3."),
             "title": _string("Punktets titel."),
@@ -137,6 +137,8 @@ SCHEMAS = {
             "url": _string("Sti til punktets side, fx /moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/3."),
             "section": _nullable(_string("Anker for det afsnit, uddraget kommer fra (URL-fragment).")),
             "snippet": _string("Uddrag som HTML: escapet tekst med <mark> om de fundne ord."),
+            "status": _string("Mødets: referat, eller dagsorden (offentliggjort før mødet, endnu ikke behandlet).",
+                              enum=[MINUTES, AGENDA]),
         },
     },
     "SearchResults": {
@@ -181,13 +183,17 @@ SCHEMAS = {
             "participants": _array(_ref("Participant")),
             "source": _string("Kildefilen i corpus."),
             "item_count": {"type": "integer", "minimum": 0},
-            "original": {
+            "original": _nullable({
                 "type": "object", "required": ["file", "format", "pages"],
-                "description": "Indeksets kopi af referatet, som kommunen udgav det.",
+                "description": "Indeksets kopi af referatet, som kommunen udgav det; null for et høstet møde "
+                               "(se published_url).",
                 "properties": {"file": _string("Filnavnet: indholdets SHA-256 og filtypen."),
                                "format": {"type": "string", "enum": ["pdf", "txt"]},
                                "pages": _nullable({"type": "integer", "minimum": 1})},
-            },
+            }),
+            "status": _string("referat, eller dagsorden: offentliggjort før mødet, endnu ikke behandlet.",
+                              enum=[MINUTES, AGENDA]),
+            "published_url": _nullable(_string("Mødets side hos kommunen (et høstet møde).")),
             "original_url": _nullable(_string("Adressen på det originale referat (PDF eller tekst).")),
         },
     },
@@ -236,6 +242,11 @@ SCHEMAS = {
             "meeting": _ref("Meeting"),
             "page": _nullable({"type": "integer", "minimum": 1, "description": "Siden i referatets PDF, hvor punktet begynder."}),
             "original_url": _nullable(_string("Det originale referat, for en PDF ved punktets side (#page=N).")),
+            "published_url": _nullable(_string("Punktets side hos kommunen (et høstet møde).")),
+            "published_pdf": _nullable(_string("Punktets tekst som PDF hos kommunen (et høstet møde).")),
+            "attachment_files": _array({"type": "object", "required": ["title", "url"],
+                                        "properties": {"title": {"type": "string"}, "url": _nullable({"type": "string"})}},
+                                       "Bilag udgivet som filer (et høstet møde), med adressen hos kommunen."),
         },
     },
     "MeetingItems": {
