@@ -157,7 +157,8 @@ def facet_options(command):
               help="Where the web UI is served ($MINUTES_BASE_URL): the links printed start with it.")
 def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, base_url, **facet_values) -> None:
     """Search the minutes. TEXT uses the query language of the web UI (see /hjaelp)."""
-    from .query import QueryError, query_from_params, results_to_dict
+    from .query import QueryError, query_from_params
+    from .results import results_to_dict
     from .search import IndexMissing, SearchIndex
 
     params = {"q": [" ".join(text)], **{name: list(values) for name, values in facet_values.items()},

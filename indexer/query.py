@@ -1,6 +1,5 @@
-"""The engine-neutral search API types: our own Query in, our own Results out.
-
-`query_from_params` is the one place request parameters (from the web or the CLI) are validated.
+"""The search request: our own engine-neutral Query, and `query_from_params`, the one place request
+parameters (from the web or the CLI) are validated. What a search answers is in `indexer.results`.
 """
 
 from __future__ import annotations
@@ -10,13 +9,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from .addresses import item_url, meeting_url  # noqa: F401  (the service's links; declared in addresses)
 from .facets import FACETS, QueryError
 from .model import CASE_RE, CASE_VALUE_RE
 from .querytext import MAX_QUERY_CHARS
 
-__all__ = ["CASE_RE", "CASE_VALUE_RE", "MAX_QUERY_CHARS", "QueryError", "Query", "Results", "Hit", "FacetValue", "query_from_params",
-           "results_to_dict"]
+__all__ = ["CASE_RE", "CASE_VALUE_RE", "MAX_QUERY_CHARS", "QueryError", "Query", "query_from_params"]
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE = 1000
@@ -36,74 +33,6 @@ class Query:
 
     def selected(self, facet: str) -> list[str]:
         return self.filters.get(facet, [])
-
-
-@dataclass(slots=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass(slots=True)
-class Hit:
-    id: str
-    title: str
-    meeting_date: str
-    meeting_id: str
-    committee: str
-    municipality: str | None
-    number: int
-    case_number: str | None
-    decision_types: list[str]
-    centres: list[str]
-    url: str
-    section: str | None  # anchor of the best-matching section
-    section_heading: str | None
-    snippet: str  # HTML: escaped text with <mark> around matched words
-    decision_text: str = ""  # the decision as written (the CSV export's; not in the search JSON)
-    status: str = "referat"  # the meeting's: referat, or dagsorden (published before it, nothing decided)
-
-
-@dataclass(slots=True)
-class Results:
-    query: Query
-    total: int
-    hits: list[Hit]
-    facets: dict[str, list[FacetValue]]
-    facets_truncated: dict[str, bool]
-    notice: str | None = None
-    suggestion: str | None = None
-    seconds: float = 0.0
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.query.page_size))
-
-
-def results_to_dict(results: Results) -> dict:
-    """The documented JSON shape of a search (README, "Search JSON"); CLI and API print this."""
-    return {
-        "total": results.total,
-        "page": results.query.page,
-        "pages": results.pages,
-        "hits": [
-            {"id": h.id, "title": h.title, "meeting_date": h.meeting_date, "meeting_id": h.meeting_id,
-             "committee": h.committee, "municipality": h.municipality, "number": h.number,
-             "case_number": h.case_number, "decision_types": h.decision_types, "centres": h.centres,
-             "url": h.url, "section": h.section, "snippet": h.snippet, "status": h.status}
-            for h in results.hits
-        ],
-        "facets": {
-            name: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
-                   for v in values]
-            for name, values in results.facets.items()
-        },
-        "facets_truncated": results.facets_truncated,
-        "notice": results.notice,
-        "suggestion": results.suggestion,
-    }
 
 
 def _date(param: str, value: str | None) -> date | None:

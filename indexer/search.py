@@ -19,13 +19,15 @@ from pathlib import Path
 
 from pyroaring import BitMap
 
+from .addresses import item_url
 from .engine import Snapshot
 from .facets import FACETS, Facet
 from .highlight import Highlighter, best_snippet
 from .index_state import IndexMissing, IndexState
 from .lookups import PageLookups, full_text
 from .prepared import Prepared, prepare
-from .query import EXPANDED_FACET_SIZE, FacetValue, Hit, Query, Results, item_url
+from .query import EXPANDED_FACET_SIZE, Query
+from .results import FacetValue, Hit, Results
 from .querytext import MAX_QUERY_CHARS, MAX_TERMS, Every, Nothing, ParsedQuery, parse_query
 from .suggest import Suggester
 

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from indexer.build import build_index
 from indexer.cli import main
-from indexer.query import Query, results_to_dict
+from indexer.query import Query
+from indexer.results import results_to_dict
 from indexer.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,8 @@ import pytest
 
 from indexer.build import build_index
 from indexer.load import load_meeting
-from indexer.query import Query, query_from_params, results_to_dict
+from indexer.query import Query, query_from_params
+from indexer.results import results_to_dict
 from indexer.search import SearchIndex
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "hoeje-taastrup" / "direktionen"

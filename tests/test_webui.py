@@ -15,7 +15,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from indexer.query import query_from_params, results_to_dict
+from indexer.query import query_from_params
+from indexer.results import results_to_dict
 from webui import SECURITY_HEADERS, create_app
 from webui.formatting import blocks, danish_date, heading
 

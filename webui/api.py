@@ -14,7 +14,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from indexer.layouts import MUNICIPALITY_SLUGS
 from indexer.model import ITEM_ID_RE
-from indexer.query import CASE_VALUE_RE, QueryError, query_from_params, results_to_dict
+from indexer.query import CASE_VALUE_RE, QueryError, query_from_params
+from indexer.results import results_to_dict
 from indexer.safetext import xml_text
 
 from .formatting import decision_label, plain_text
