@@ -1,0 +1,37 @@
+"""One line, or one text, against a layout's patterns; and which section a heading line starts."""
+
+from __future__ import annotations
+
+import re
+
+from ..layouts import Layout
+
+
+def matches_any(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
+    return any(pattern.fullmatch(line.strip()) for pattern in patterns)
+
+
+def first_fullmatch(patterns: tuple[re.Pattern[str], ...], line: str) -> re.Match[str] | None:
+    stripped = line.strip()
+    return next((match for pattern in patterns if (match := pattern.fullmatch(stripped))), None)
+
+
+def earliest(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
+    """The match that starts first in the text, of any of the patterns (the top of minutes is the meeting's)."""
+    found = [match for pattern in patterns if (match := pattern.search(text))]
+    return min(found, key=lambda match: match.start(), default=None)
+
+
+def heading_match(layout: Layout, line: str) -> tuple[str | None, re.Match[str] | None]:
+    stripped = line.strip()
+    if not stripped or len(stripped) > 200:
+        return None, None
+    for kind, pattern in layout.sections:
+        match = pattern.fullmatch(stripped)
+        if match:
+            return kind, match
+    return None, None
+
+
+def heading_kind(layout: Layout, line: str) -> str | None:
+    return heading_match(layout, line)[0]
