@@ -1,4 +1,4 @@
-"""Writes danish-words.txt, the word list compound splitting reads (indexer.analysis.Decompounder).
+"""Writes danish-words.txt, the word list compound splitting reads (indexer.compounds.Decompounder).
 
 Run by a developer, never at run time, with wordfreq installed beside the project (`pip install
 wordfreq==3.1.1`): the list is data of the analysis, so a change to it must come with a new
@@ -20,7 +20,7 @@ WORD = re.compile(r"[a-zæøåéü]{2,}")  # letters only (wordfreq lower-cases 
 
 HEADER = f"""\
 # Danish words and their Zipf frequency (log10 of the occurrences per billion words), one a line,
-# for splitting compound words (indexer/analysis.py, Decompounder). Made by make_word_list.py from
+# for splitting compound words (indexer/compounds.py, Decompounder). Made by make_word_list.py from
 # wordfreq {version('wordfreq')}'s Danish list ("small_da"; https://github.com/rspeer/wordfreq).
 # Licence of this file: CC BY-SA 4.0, as wordfreq's data (built from Wikipedia, OpenSubtitles,
 # Reddit, Twitter, the Leeds Internet Corpus, Common Crawl and others; see wordfreq's README).
