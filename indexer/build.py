@@ -9,16 +9,13 @@ and published by swapping the CURRENT pointer. A crash at any point leaves the p
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import os
 import shutil
-import stat
 import time
 from collections.abc import Iterator
 from itertools import chain
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,12 +23,13 @@ from .analysis import ANALYSIS_VERSION, VOCABULARY
 from .document import DOCUMENT_FORMAT, SECTION_JOINT, join_sections
 from .engine import Engine, IndexBusy
 from .engines import DEFAULT_ENGINE, get_engine
+from .corpus import scan_corpus
 from .layouts import Layout
-from .load import DEFAULT_MAX_FILE_MB, SUFFIXES, load_meeting
+from .locks import exclusive_lock
+from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
 from .parse import ParseError
 from .prepared import dump_prepared, prepare, save_prepared
-from .safetext import source_name
 from .schema import BUILD_LOCK, ORIGINALS, POINTER, current_generation, index_engine, read_pointer, write_pointer
 
 __all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]
@@ -71,9 +69,10 @@ def section_anchors(item: AgendaItem) -> list[str]:
     return anchors
 
 
-def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) -> dict:
-    """One document per agenda item (fields: `indexer.engine`), with everything serving needs stored
-    in `record`."""
+def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str,
+                  attachment_text: str = "") -> dict:
+    """One document per agenda item (fields: `indexer.document`), with everything serving needs stored
+    in `record`. `attachment_text`: the text of its attachment files, searched as its attachments."""
     record = item_to_dict(item)
     full_text_parts, position = [], 0
     for section, anchor in zip(record["sections"], section_anchors(item)):
@@ -111,7 +110,7 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str) 
         "proposers": ",".join(item.proposers),
         "title": "\n".join([item.title, *item.other_titles]),
         "decision": item.decision.text,
-        "attachments": "\n".join(item.attachments),
+        "attachments": "\n".join([*item.attachments, *([attachment_text] if attachment_text else [])]),
         "text": full_text,
         # Each word once: suggestions need to know which words occur, not where.
         "vocabulary": " ".join(sorted(VOCABULARY.distinct_terms("\n".join([item.title, *item.other_titles, full_text])))),
@@ -181,73 +180,9 @@ class Originals:
                 path.unlink(missing_ok=True)
 
 
-@contextmanager
-def builder_lock(index_dir: Path) -> Iterator[None]:
-    """One builder at a time. flock is released by the kernel when a process dies, so the lock of
-    a killed run never needs cleaning up."""
-    handle = open(index_dir / BUILD_LOCK, "a+")
-    try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexBusy(f"{index_dir}: another 'minutes index' is running") from None
-        yield
-    finally:
-        handle.close()
-
-
-@dataclass(slots=True)
-class CorpusScan:
-    files: dict[str, Path]  # source name (relative to the corpus, POSIX) -> path
-    problems: list[tuple[str, str]]  # source name -> why it cannot be indexed
-
-
-def is_minutes_file(name: str) -> bool:
-    return name.lower().endswith(SUFFIXES)
-
-
-def scan_corpus(corpus_dir: Path) -> CorpusScan:
-    """Every minutes file (*.txt, *.pdf) under `corpus_dir`, following symbolic links; what cannot be
-    read (a link loop, a broken link, a FIFO, an unreadable folder) is named rather than passed over."""
-    files: dict[str, Path] = {}
-    problems: list[tuple[str, str]] = []
-
-    def name(path: Path) -> str:
-        return source_name(path.relative_to(corpus_dir).as_posix())
-
-    def walk(folder: Path, ancestors: frozenset[tuple[int, int]]) -> None:
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError as error:
-            problems.append((name(folder) + "/", f"cannot read folder: {error.strerror or error}"))
-            return
-        for entry in entries:
-            path = Path(entry.path)
-            try:
-                info = os.stat(path)  # follows symbolic links
-            except OSError as error:
-                if is_minutes_file(entry.name) or entry.is_symlink():
-                    reason = ("symbolic link loop" if error.errno == errno.ELOOP else
-                              f"broken symbolic link to {os.readlink(path)}" if entry.is_symlink() else
-                              f"cannot read: {error.strerror or error}")
-                    problems.append((name(path), reason))
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                if (info.st_dev, info.st_ino) in ancestors:
-                    problems.append((name(path) + "/", "symbolic link loop (leads back to a folder above it)"))
-                else:
-                    walk(path, ancestors | {(info.st_dev, info.st_ino)})
-            elif is_minutes_file(entry.name):
-                if name(path) in files:  # a name that is not UTF-8, escaped, is another file's name
-                    problems.append((name(path), "its name, written as the index writes it, is another file's"))
-                elif stat.S_ISREG(info.st_mode):
-                    files[name(path)] = path
-                else:
-                    problems.append((name(path), "not a regular file"))
-
-    root = os.stat(corpus_dir)
-    walk(corpus_dir, frozenset({(root.st_dev, root.st_ino)}))
-    return CorpusScan(dict(sorted(files.items())), sorted(problems))
+def builder_lock(index_dir: Path):
+    """One builder at a time (`indexer.locks`)."""
+    return exclusive_lock(index_dir / BUILD_LOCK, lambda: IndexBusy(f"{index_dir}: another 'minutes index' is running"))
 
 
 def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progress: bool = False,
@@ -382,7 +317,8 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
             continue
         try:
             meeting = load_meeting(path, source=source, data=data, layout=layout)
-            documents = [item_document(meeting, item, source, digest) for item in meeting.items]
+            texts = attachment_texts(meeting, path, source, max_file_mb)
+            documents = [item_document(meeting, item, source, digest, texts.get(item.id, "")) for item in meeting.items]
         except ParseError as error:
             report.failed.append((source, str(error)))  # a changed file that fails keeps its old items
             continue
@@ -403,6 +339,35 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
             report.new += 1
         yield source, documents
     report.failed.sort()
+
+
+def attachment_texts(meeting: Meeting, path: Path, source: str, max_file_mb: float) -> dict[str, str]:
+    """The text of each item's harvested attachment files (PDFs in the corpus folder, named by their
+    corpus-relative path), by item id. An attachment that cannot be read costs its item nothing but a
+    warning on the meeting."""
+    from .sources.pdf import page_text, read_pdf
+
+    corpus = path.parents[len(Path(source).parts) - 1]  # `source` is `path` relative to the corpus
+    texts: dict[str, str] = {}
+    for item in meeting.items:
+        parts = []
+        for attachment in item.attachment_files:
+            if attachment.path is None:
+                continue
+            relative = Path(attachment.path)
+            try:
+                if relative.is_absolute() or ".." in relative.parts:
+                    raise ParseError("its path leads out of the corpus folder")
+                file = corpus / relative
+                if file.stat().st_size > max_file_mb * 1_000_000:
+                    raise ParseError(f"too large: over {max_file_mb:g} MB (--max-file-mb)")
+                parts.append(page_text(read_pdf(file.read_bytes())).text)
+            except (OSError, ParseError) as error:
+                reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+                meeting.warnings.append(f"item {item.number}: attachment '{attachment.title}' not read: {reason}")
+        if parts:
+            texts[item.id] = "\n\n".join(parts)
+    return texts
 
 
 def progress_bar(pairs, enabled: bool):

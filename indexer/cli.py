@@ -248,3 +248,8 @@ def migrate(index_dir: Path) -> None:
         fail(str(error))
         sys.exit(1)
     click.echo(f"{schema}: applied {', '.join(applied)}" if applied else f"{schema}: up to date")
+
+
+from .harvest.cli import harvest  # noqa: E402  (a command of its own package: indexer/harvest/)
+
+main.add_command(harvest)

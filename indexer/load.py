@@ -15,8 +15,13 @@ from .model import slug
 from .parse import ParseError, SourceHints, normalise_text, parse_minutes, read_minutes
 from .sources.pdf import PdfText, page_text, read_pdf, starts_as_pdf
 
-# The kinds of minutes file `minutes index` reads from a corpus folder.
-SUFFIXES = (".txt", ".pdf")
+# The kinds of minutes file `minutes index` reads from a corpus folder: text, PDF, and a meeting
+# harvested from FirstAgenda (`minutes harvest`, `indexer.sources.firstagenda`).
+HARVESTED_SUFFIX = ".firstagenda.json"
+SUFFIXES = (".txt", ".pdf", HARVESTED_SUFFIX)
+# A harvested meeting's attachments lie in a folder beside it (<date>.bilag/): read as its attachments,
+# never as minutes of their own.
+ATTACHMENT_FOLDER_SUFFIX = ".bilag"
 
 # `minutes index` refuses larger files by name: the largest minutes text in the archive is 44 KB, and
 # parsing costs about 3 s per MB, so one mistaken huge file would hold up every other file's commit.
@@ -114,6 +119,10 @@ def load_meeting(path: Path, source: str | None = None, data: bytes | None = Non
     if data is None:
         data = Path(path).read_bytes()
     source = source if source is not None else str(path)
+    if source.lower().endswith(HARVESTED_SUFFIX):
+        from .sources.firstagenda import read_meeting
+
+        return read_meeting(data, source)
     hints = path_hints(Path(source))
     if Path(path).suffix.lower() == ".pdf" or starts_as_pdf(data):
         return load_pdf(data, source, layout, hints)

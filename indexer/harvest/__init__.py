@@ -1,0 +1,1 @@
+"""Harvesting meetings from municipalities' publication systems into the corpus folder (`minutes harvest`)."""
