@@ -77,6 +77,16 @@ def archive_corpus(folder: Path) -> Path:
     return folder
 
 
+def with_pointer(index: Path, **changes) -> dict:
+    """Rewrite the index's CURRENT pointer with `changes` (as an older release would have written it);
+    the pointer as it was."""
+    import json
+
+    pointer = json.loads((index / "CURRENT").read_text(encoding="utf-8"))
+    (index / "CURRENT").write_text(json.dumps({**pointer, **changes}), encoding="utf-8")
+    return pointer
+
+
 @pytest.fixture(scope="session")
 def archive_index(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Path:
     path = tmp_path_factory.mktemp(f"archive-{engine}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import with_pointer
 from indexer.build import build_index, item_document
 from indexer.document import FIELDS, join_sections
 from indexer.load import load_meeting
@@ -25,8 +26,7 @@ def test_an_item_document_has_exactly_the_declared_fields() -> None:
 def test_an_index_written_with_other_fields_is_rebuilt(tmp_path) -> None:
     index = tmp_path / "index"
     build_index(ROOT / "corpus", index, engine="whoosh")
-    pointer = json.loads((index / "CURRENT").read_text(encoding="utf-8"))
-    (index / "CURRENT").write_text(json.dumps({**pointer, "document_format": 1}), encoding="utf-8")
+    pointer = with_pointer(index, document_format=1)
     report = build_index(ROOT / "corpus", index)
     assert (report.rebuilt, report.new) == (True, 5)
     assert json.loads((index / "CURRENT").read_text(encoding="utf-8"))["document_format"] == pointer["document_format"]

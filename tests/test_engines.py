@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import with_pointer
 from indexer.build import build_index
 from indexer.cli import main
 from indexer.query import Query
@@ -72,8 +73,7 @@ def test_many_small_commits_answer_exactly_as_one_build(tmp_path, engine) -> Non
 def test_an_index_of_an_older_engine_format_is_rebuilt(tmp_path) -> None:
     index = tmp_path / "index"
     build_index(ROOT / "corpus", index, engine="tantivy")
-    pointer = json.loads((index / "CURRENT").read_text(encoding="utf-8"))
-    (index / "CURRENT").write_text(json.dumps({**pointer, "engine_format": 1}), encoding="utf-8")
+    with_pointer(index, engine_format=1)
     report = build_index(ROOT / "corpus", index)
     assert (report.rebuilt, report.new, json.loads((index / "CURRENT").read_text(encoding="utf-8"))["engine_format"]) == (
         True, 5, 3)
