@@ -102,6 +102,27 @@ def quick_start_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
+def harvested_server(tmp_path_factory: pytest.TempPathFactory):
+    """A fake FirstAgenda host (tests/tools/fake_firstagenda.py) harvested and indexed: minutes, an
+    agenda not yet decided, a closed item."""
+    from datetime import date
+
+    from indexer.build import build_index
+    from indexer.harvest.firstagenda import harvest
+    from indexer.harvest.http import PoliteClient
+    from tools.fake_firstagenda import FakeFirstAgenda, FakeTime
+
+    corpus, index = tmp_path_factory.mktemp("harvest-corpus"), tmp_path_factory.mktemp("harvest-index")
+    time = FakeTime()
+    with FakeFirstAgenda() as host:
+        harvest(host.base_url, corpus, "Fjordby", since=None, committees=None, today=date(2026, 9, 1),
+                client=PoliteClient(clock=time.clock, sleep=time.sleep, contact="browser-tests@example.org"))
+    assert build_index(corpus, index).failed == []
+    with serving(index) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
 def archive_server(archive_index: Path):
     """Several committees and two municipalities (tests/fixtures/archive/README.md)."""
     with serving(archive_index) as base:
@@ -270,6 +291,7 @@ PAGE_TYPES = {  # a page of each kind, with what makes it wide: long titles, tab
     "search": "/?q=budget", "browse": "/", "item": "/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/5?q=promillepuljen",
     "meeting": "/moeder/hoeje-taastrup-direktionen-2016-11-30", "meetings": "/moeder", "case": "/sager/14/32918", "help": "/hjaelp",
     "no-hits": "/?q=byggetilladelse", "error": "/moeder/1999-01-01",
+    "filtered-search": "/?q=budget&decision=godkendt&year=2017", "follow": "/foelg?q=kmd&decision=godkendt",
 }
 
 
@@ -350,6 +372,31 @@ ARCHIVE_PAGE_TYPES = {
 @pytest.mark.parametrize("width", [1280, 390])
 def test_every_page_type_has_no_accessibility_violations(server, browser, width) -> None:
     assert axe_violations(browser, server, PAGE_TYPES, width) == {}
+
+
+HARVESTED_PAGE_TYPES = {
+    "agenda-item": "/moeder/fjordby-oekonomiudvalget-2026-04-13/punkt/1",
+    "agenda-meeting": "/moeder/fjordby-oekonomiudvalget-2026-04-13",
+    "harvested-item": "/moeder/fjordby-oekonomiudvalget-2026-03-02/punkt/1",
+    "harvested-search": "/?q=havnefronten",
+}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_pages_of_a_harvested_archive_have_no_accessibility_violations(harvested_server, browser, width) -> None:
+    assert axe_violations(browser, harvested_server, HARVESTED_PAGE_TYPES, width) == {}
+
+
+def test_a_harvested_agenda_says_it_is_not_yet_decided(harvested_server, page: Page) -> None:
+    page.goto(f"{harvested_server}/?q=havnefronten")
+    expect(page.locator(".hits .badge--dagsorden")).to_have_text("Dagsorden – endnu ikke behandlet")
+    page.get_by_role("link", name="Havnefronten, etape 2").click()
+    expect(page.locator(".agenda-note")).to_contain_text("Dagsorden – endnu ikke behandlet.")
+    expect(page.locator(".decision")).to_have_count(0)
+    expect(page.locator("#indstilling")).to_contain_text("At projektet godkendes.")  # the agenda's own text
+    expect(page.get_by_role("link", name="Se punktet hos Fjordby Kommune")).to_have_attribute(
+        "href", re.compile(r"^http://127\.0\.0\.1:\d+/vis\?id=00000002-1c2d-4e5f-8a9b-0c1d2e3f4a5b&punktid="))
+    page.screenshot(path=ARTIFACTS / "harvested-agenda-item.png", full_page=True)
 
 
 @pytest.mark.parametrize("width", [1280, 390])

@@ -79,6 +79,7 @@ def test_a_harvested_agenda_is_shown_as_not_yet_decided_and_links_to_the_municip
     client = create_app(index, {"TESTING": True}).test_client()
     page = client.get("/moeder/fjordby-oekonomiudvalget-2026-04-13/punkt/1").get_data(as_text=True)
     assert "Dagsorden – endnu ikke behandlet" in page and "badge--godkendt" not in page
+    assert '<section id="indstilling"' in page and "At projektet godkendes." in page  # m2's <h3>Indstilling</h3>
     # The item's own page at the host: /vis?id=<meeting guid>&punktid=<item guid>, never a #fragment.
     assert (f'href="{host.base_url}/vis?id=00000002-1c2d-4e5f-8a9b-0c1d2e3f4a5b&amp;'
             'punktid=00000001-17e4-4a5b-9c6d-000000020060"') in page
