@@ -8,6 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# The Danish model for text recognition of scanned minutes (indexer/sources/ocr.py).
+RUN apt-get update && apt-get install -y --no-install-recommends tesseract-ocr-dan \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin minutes
 WORKDIR /app
 

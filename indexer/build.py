@@ -87,6 +87,7 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str,
         "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
         "source": source, "item_count": len(meeting.items),
         "status": meeting.status, "published_url": meeting.published_url,
+        "recognised_pages": meeting.recognised_pages,
         # The copy of the source file the index keeps (Originals), for "Hent referatet"; a harvested
         # meeting links to where the municipality publishes it instead.
         "original": {"file": original_name(digest, source), "format": Path(source).suffix.lower().lstrip("."),
@@ -187,11 +188,12 @@ def builder_lock(index_dir: Path):
 
 def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progress: bool = False,
                 max_file_mb: float = DEFAULT_MAX_FILE_MB, engine: str | None = None,
-                database: str | None = None, layout: Layout | None = None) -> BuildReport:
+                database: str | None = None, layout: Layout | None = None, ocr: bool = True) -> BuildReport:
     """Bring the index at `index_dir` in line with the files under `corpus_dir`, in `engine`
     (`indexer.engines`; None: the engine the index has, or the default for a new index; an index of
     another engine is rebuilt). A server engine writes to `database` (None: MINUTES_DATABASE_URL, or
     the database the index names). `layout` forces one layout on every file (None: each file's own).
+    `ocr`: read scanned PDF pages by text recognition (else a scan is refused).
 
     Raises FileNotFoundError (no corpus), IndexBusy (another run holds the index) or IndexWriteError
     (the index cannot be written; the previous index is left as it was, and so is the disk)."""
@@ -206,7 +208,7 @@ def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progre
             remove_leftovers(index_dir)  # of a run that was killed or failed
             engine = engine or index_engine(index_dir) or DEFAULT_ENGINE
             _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report, get_engine(engine, database),
-                   layout)
+                   layout, ocr)
     except OSError as error:
         raise IndexWriteError(f"{index_dir}: cannot write the index: {describe(error)}; "
                               "the index is unchanged") from error
@@ -222,7 +224,7 @@ def describe(error: OSError) -> str:
 
 
 def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max_file_mb: float,
-           report: BuildReport, engine: Engine, layout: Layout | None = None) -> None:
+           report: BuildReport, engine: Engine, layout: Layout | None = None, ocr: bool = True) -> None:
     generation = current_generation(index_dir)
     pointer = read_pointer(index_dir) or {}
     full = (rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
@@ -244,7 +246,7 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
         originals.start_from(indexed)
         try:
             documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb, originals,
-                                                layout)
+                                                layout, ocr)
             first = next(documents, None)  # files are parsed while the engine indexes: one in memory at a time
             if full or first is not None or deletions:
                 writer.commit(chain([first] if first else [], documents), deletions, optimize=full,
@@ -279,8 +281,8 @@ def save_prepared_state(engine: Engine, generation: Path) -> None:
 
 
 def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: BuildReport,
-                 progress: bool, max_file_mb: float, originals: Originals, layout: Layout | None = None
-                 ) -> tuple[Iterator[tuple[str, list[dict]]], list[str]]:
+                 progress: bool, max_file_mb: float, originals: Originals, layout: Layout | None = None,
+                 ocr: bool = True) -> tuple[Iterator[tuple[str, list[dict]]], list[str]]:
     """The sources to delete, and the documents of new and changed files, made as they are read
     (the report is complete once they have all been read)."""
     scan = scan_corpus(corpus_dir)
@@ -292,12 +294,13 @@ def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: 
         originals.forget(source)
     # Meetings that stay in the index: a file repeating one of them is refused.
     owners = {meeting_id: source for source, (_h, meeting_id) in indexed.items() if source in files}
-    return _read_changes(files, indexed, owners, report, progress, max_file_mb, originals, layout), deletions
+    return _read_changes(files, indexed, owners, report, progress, max_file_mb, originals, layout, ocr), deletions
 
 
 def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], owners: dict[str, str],
                   report: BuildReport, progress: bool, max_file_mb: float,
-                  originals: Originals, layout: Layout | None = None) -> Iterator[tuple[str, list[dict]]]:
+                  originals: Originals, layout: Layout | None = None, ocr: bool = True
+                  ) -> Iterator[tuple[str, list[dict]]]:
     for source, path in progress_bar(files.items(), progress):
         try:
             size = path.stat().st_size
@@ -316,8 +319,8 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
             originals.keep(source, digest, data)  # a copy an older index never made
             continue
         try:
-            meeting = load_meeting(path, source=source, data=data, layout=layout)
-            texts = attachment_texts(meeting, path, source, max_file_mb)
+            meeting = load_meeting(path, source=source, data=data, layout=layout, ocr=ocr)
+            texts = attachment_texts(meeting, path, source, max_file_mb, ocr)
             documents = [item_document(meeting, item, source, digest, texts.get(item.id, "")) for item in meeting.items]
         except ParseError as error:
             report.failed.append((source, str(error)))  # a changed file that fails keeps its old items
@@ -341,7 +344,8 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
     report.failed.sort()
 
 
-def attachment_texts(meeting: Meeting, path: Path, source: str, max_file_mb: float) -> dict[str, str]:
+def attachment_texts(meeting: Meeting, path: Path, source: str, max_file_mb: float,
+                     ocr: bool = True) -> dict[str, str]:
     """The text of each item's harvested attachment files (PDFs in the corpus folder, named by their
     corpus-relative path), by item id. An attachment that cannot be read costs its item nothing but a
     warning on the meeting."""
@@ -361,7 +365,7 @@ def attachment_texts(meeting: Meeting, path: Path, source: str, max_file_mb: flo
                 file = corpus / relative
                 if file.stat().st_size > max_file_mb * 1_000_000:
                     raise ParseError(f"too large: over {max_file_mb:g} MB (--max-file-mb)")
-                parts.append(page_text(read_pdf(file.read_bytes())).text)
+                parts.append(page_text(read_pdf(file.read_bytes(), ocr)).text)
             except (OSError, ParseError) as error:
                 reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
                 meeting.warnings.append(f"item {item.number}: attachment '{attachment.title}' not read: {reason}")

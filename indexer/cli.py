@@ -35,18 +35,24 @@ def layout_option(command):
                              "'minutes layouts' lists them).")(command)
 
 
+def ocr_option(command):
+    return click.option("--no-ocr", "no_ocr", is_flag=True,
+                        help="Do not read scanned PDF pages by text recognition (refuse a scan instead).")(command)
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of meetings (the documented contract).")
 @layout_option
-def parse(files: tuple[Path, ...], as_json: bool, layout_name: str | None) -> None:
+@ocr_option
+def parse(files: tuple[Path, ...], as_json: bool, layout_name: str | None, no_ocr: bool) -> None:
     """Parse minutes FILES and print what was found in them."""
     meetings: list[Meeting] = []
     failed = False
     layout = get_layout(layout_name) if layout_name else None
     for path in files:
         try:
-            meeting = load_meeting(path, layout=layout)
+            meeting = load_meeting(path, layout=layout, ocr=not no_ocr)
         except ParseError as error:
             fail(f"{path}: {error}")
             failed = True
@@ -112,15 +118,16 @@ def layouts() -> None:
                    "$MINUTES_DATABASE_URL, or the one the index names). Recorded in the index without its "
                    "password, which comes from $PGPASSWORD or ~/.pgpass.")
 @layout_option
+@ocr_option
 def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float, engine: str | None,
-          database: str | None, layout_name: str | None) -> None:
+          database: str | None, layout_name: str | None, no_ocr: bool) -> None:
     """Make the index mirror the corpus folder (new, changed and removed files)."""
     from .build import IndexBusy, IndexWriteError, build_index
 
     try:
         report = build_index(corpus_dir, index_dir, rebuild=rebuild, progress=sys.stderr.isatty(),
                              max_file_mb=max_file_mb, engine=engine, database=database,
-                             layout=get_layout(layout_name) if layout_name else None)
+                             layout=get_layout(layout_name) if layout_name else None, ocr=not no_ocr)
     except (IndexBusy, IndexWriteError, FileNotFoundError) as error:
         fail(str(error))
         sys.exit(1)

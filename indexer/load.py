@@ -113,7 +113,7 @@ def compound_committee(words: list[str]) -> str:
 
 
 def load_meeting(path: Path, source: str | None = None, data: bytes | None = None,
-                 layout: Layout | None = None) -> Meeting:
+                 layout: Layout | None = None, ocr: bool = True) -> Meeting:
     """Read (unless its bytes are given) and parse one file, a PDF by its name or its first bytes, in the
     given layout or the one that fits. Raises ParseError (bad content) or OSError (unreadable)."""
     if data is None:
@@ -125,7 +125,7 @@ def load_meeting(path: Path, source: str | None = None, data: bytes | None = Non
         return read_meeting(data, source)
     hints = path_hints(Path(source))
     if Path(path).suffix.lower() == ".pdf" or starts_as_pdf(data):
-        return load_pdf(data, source, layout, hints)
+        return load_pdf(data, source, layout, hints, ocr)
     text, warning = decode_text(data)
     meeting = parse_minutes(text, source=source, layout=layout, hints=hints)
     if warning:
@@ -133,10 +133,17 @@ def load_meeting(path: Path, source: str | None = None, data: bytes | None = Non
     return meeting
 
 
-def load_pdf(data: bytes, source: str, layout: Layout | None, hints: SourceHints) -> Meeting:
-    pages = read_pdf(data)
+def load_pdf(data: bytes, source: str, layout: Layout | None, hints: SourceHints, ocr: bool = True) -> Meeting:
+    pages = read_pdf(data, ocr)
     meeting = meeting_of_pages(page_text(pages), source, layout, hints)
     meeting.pages = len(pages)
+    recognised = {page.number for page in pages if page.recognised}
+    meeting.recognised_pages = len(recognised)
+    if recognised:  # an item whose pages were read by recognition says so
+        starts = [item.page or 1 for item in meeting.items]
+        ends = [*(start for start in starts[1:]), len(pages)]
+        for item, start, end in zip(meeting.items, starts, ends):
+            item.recognised = any(number in recognised for number in range(start, end + 1))
     return meeting
 
 

@@ -102,6 +102,7 @@ class AgendaItem:
     published_url: str | None = None
     published_pdf: str | None = None
     attachment_files: list[AttachmentFile] = field(default_factory=list)
+    recognised: bool = False  # its text was read by text recognition from a scan: it may hold errors
 
 
 @dataclass(slots=True)
@@ -123,6 +124,7 @@ class Meeting:
     # MINUTES, or AGENDA: published before the meeting, nothing decided yet (replaced by its minutes).
     status: str = "referat"
     published_url: str | None = None  # the meeting's page where the municipality publishes it
+    recognised_pages: int = 0  # of the source PDF, read by text recognition (scanned pages)
 
 
 MINUTES, AGENDA = "referat", "dagsorden"  # Meeting.status
@@ -158,6 +160,7 @@ def meeting_to_dict(meeting: Meeting) -> dict:
         "published_url": meeting.published_url,
         "source": meeting.source,
         "pages": meeting.pages,
+        "recognised_pages": meeting.recognised_pages,
         "items": [item_to_dict(item) for item in meeting.items],
     }
 
@@ -185,5 +188,6 @@ def item_to_dict(item: AgendaItem) -> dict:
         "attachment_files": [{"title": a.title, "url": a.url} for a in item.attachment_files],
         "published_url": item.published_url,
         "published_pdf": item.published_pdf,
+        "recognised": item.recognised,
         "sections": [{"kind": s.kind, "heading": s.heading, "text": s.text} for s in item.sections],
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,10 @@ settings.register_profile("deterministic", derandomize=True, database=None, dead
 settings.register_profile("fuzz", derandomize=False, database=None, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
+
+# Text recognition keeps what it recognised (indexer/sources/ocr.py): in a folder of the run's own,
+# not the user's cache, set before any PDF reader process starts (they inherit it).
+os.environ["MINUTES_OCR_CACHE"] = tempfile.mkdtemp(prefix="minutes-test-ocr-")
 
 # PostgreSQL: the database the tests may fill with schemas of their own (.ci/run starts a throw-away
 # cluster and sets it); every index the tests build with the postgresql engine goes there.

@@ -24,7 +24,8 @@ def test_parse_json_follows_the_contract() -> None:
     assert result.exit_code == 0
     [meeting] = json.loads(result.output)
     assert sorted(meeting) == ["attendance", "committee", "date", "id", "items", "layout", "location", "municipality",
-                               "pages", "participants", "published_url", "source", "start_time", "status"]
+                               "pages", "participants", "published_url", "recognised_pages", "source", "start_time",
+                               "status"]
     assert (meeting["status"], meeting["published_url"]) == ("referat", None)  # minutes from a file
     assert (meeting["municipality"], meeting["committee"], meeting["layout"]) == (
         "Høje-Taastrup", "Direktionen", "direktionen")
@@ -33,7 +34,7 @@ def test_parse_json_follows_the_contract() -> None:
     item = meeting["items"][1]
     assert sorted(item) == ["attachment_files", "attachments", "attendance", "case_number", "centres", "closed", "decision",
                             "id", "number", "other_titles", "page", "proposers", "published_pdf", "published_url",
-                            "sections", "title"]
+                            "recognised", "sections", "title"]
     assert (item["id"], item["decision"]["types"]) == ("hoeje-taastrup-direktionen-2018-11-05-2", ["taget-til-efterretning", "udskudt"])
     assert sorted(item["sections"][0]) == ["heading", "kind", "text"]
 

@@ -198,7 +198,8 @@ def encrypted_pdf() -> bytes:
 
 
 BAD_PDFS = {
-    "scan.pdf": (no_text_pdf, "no text layer on its 1 page: a scanned document? (text recognition is not part of indexing)"),
+    # A page image that holds no text: text recognition (tests/test_ocr.py) finds none either.
+    "scan.pdf": (no_text_pdf, "no text on its 1 page, not even by text recognition"),
     "encrypted.pdf": (encrypted_pdf, "encrypted PDF: it needs a password to be read"),
     "truncated.pdf": (lambda: printed(SEEDS[0])[:20_000], "PDF cut off: it does not end with %%EOF"),
     "not-a-pdf.pdf": (lambda: b"REFERAT Direktionen, but a text file named .pdf\n", "not a PDF file (no %PDF header)"),

@@ -194,6 +194,8 @@ SCHEMAS = {
             "status": _string("referat, eller dagsorden: offentliggjort før mødet, endnu ikke behandlet.",
                               enum=[MINUTES, AGENDA]),
             "published_url": _nullable(_string("Mødets side hos kommunen (et høstet møde).")),
+            "recognised_pages": {"type": "integer", "minimum": 0,
+                                 "description": "Sider i referatets PDF, der er læst maskinelt fra en skanning."},
             "original_url": _nullable(_string("Adressen på det originale referat (PDF eller tekst).")),
         },
     },
@@ -244,6 +246,8 @@ SCHEMAS = {
             "original_url": _nullable(_string("Det originale referat, for en PDF ved punktets side (#page=N).")),
             "published_url": _nullable(_string("Punktets side hos kommunen (et høstet møde).")),
             "published_pdf": _nullable(_string("Punktets tekst som PDF hos kommunen (et høstet møde).")),
+            "recognised": {"type": "boolean", "description": "Teksten er læst maskinelt fra en skannet side og "
+                                                              "kan indeholde genkendelsesfejl."},
             "attachment_files": _array({"type": "object", "required": ["title", "url"],
                                         "properties": {"title": {"type": "string"}, "url": _nullable({"type": "string"})}},
                                        "Bilag udgivet som filer (et høstet møde), med adressen hos kommunen."),

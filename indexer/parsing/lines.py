@@ -23,13 +23,16 @@ def earliest(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] 
 
 
 def heading_match(layout: Layout, line: str) -> tuple[str | None, re.Match[str] | None]:
+    """The section a heading line starts, and the match; a heading may end in a full stop, as
+    recognition from a scan often reads a speck after it ("Sagsfremstilling.")."""
     stripped = line.strip()
     if not stripped or len(stripped) > 200:
         return None, None
-    for kind, pattern in layout.sections:
-        match = pattern.fullmatch(stripped)
-        if match:
-            return kind, match
+    for candidate in dict.fromkeys((stripped, stripped.removesuffix("."))):
+        for kind, pattern in layout.sections:
+            match = pattern.fullmatch(candidate)
+            if match:
+                return kind, match
     return None, None
 
 

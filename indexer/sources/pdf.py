@@ -34,6 +34,7 @@ class Page:
     width: float
     height: float
     lines: tuple[Line, ...]  # top to bottom
+    recognised: bool = False  # read by text recognition from the page's image (a scan)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,31 +77,33 @@ READER_MEMORY_MB = 768
 READER_SECONDS = 120.0
 
 
-def read_pdf(data: bytes) -> list[Page]:
-    """The pages of a PDF with their lines, read within the bounds above. Raises ParseError naming
-    why a PDF cannot be read: not a PDF, cut off, encrypted, damaged, without a text layer (a scan),
-    or over a bound."""
+def read_pdf(data: bytes, ocr: bool = True) -> list[Page]:
+    """The pages of a PDF with their lines, read within the bounds above; a page without a text layer
+    (a scan) is read by text recognition (`indexer.sources.ocr`) unless `ocr` is off. Raises
+    ParseError naming why a PDF cannot be read: not a PDF, cut off, encrypted, damaged, without any
+    text, or over a bound."""
     if not is_pdf(data):
         raise ParseError("not a PDF file (no %PDF header)")
     if b"%%EOF" not in data[-2048:]:
         raise ParseError("PDF cut off: it does not end with %%EOF")
     from .pdf_worker import READER
 
-    return READER.read(data)
+    return READER.read(data, ocr)
 
 
-def read_pdf_here(data: bytes) -> list[Page]:
-    """`read_pdf` in this process, without the worker's memory and time ceiling (the worker's step)."""
+def read_pdf_here(data: bytes, ocr: bool = True, on_page=None) -> list[Page]:
+    """`read_pdf` in this process, without the worker's memory and time ceiling (the worker's step);
+    `on_page()` is called after each page read by recognition (the worker's sign of life)."""
     import pypdfium2  # only here: reading text files needs no PDF library
 
     try:
-        return _read_pages(pypdfium2, data)
+        return _read_pages(pypdfium2, data, ocr, on_page)
     except MemoryError:
         raise ParseError(f"PDF too costly to read: it expands beyond {READER_MEMORY_MB} MB of memory "
                          "(a compressed-stream bomb?)") from None
 
 
-def _read_pages(pypdfium2, data: bytes) -> list[Page]:
+def _read_pages(pypdfium2, data: bytes, ocr: bool = True, on_page=None) -> list[Page]:
     try:
         document = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as error:
@@ -112,7 +115,18 @@ def _read_pages(pypdfium2, data: bytes) -> list[Page]:
             raise ParseError(f"too many pages: {len(document):,}, the limit is {MAX_PAGES:,}")
         pages, characters = [], 0
         for index in range(len(document)):
-            pages.append(read_page(document, index))
+            page = read_page(document, index)
+            if not page.lines and ocr:
+                from .ocr import recognise
+
+                scanned = document[index]
+                try:
+                    page = Page(page.number, page.width, page.height, recognise(scanned, index + 1), recognised=True)
+                finally:
+                    scanned.close()
+                if on_page is not None:
+                    on_page()
+            pages.append(page)
             characters += sum(len(line.text) for line in pages[-1].lines)
             if characters > MAX_CHARACTERS:
                 raise ParseError(f"too much text: over {MAX_CHARACTERS:,} characters by page {index + 1}")
@@ -121,8 +135,10 @@ def _read_pages(pypdfium2, data: bytes) -> list[Page]:
     finally:
         document.close()
     if not any(page.lines for page in pages):
-        raise ParseError(f"no text layer on its {len(pages)} page{'s' if len(pages) != 1 else ''}: "
-                         "a scanned document? (text recognition is not part of indexing)")
+        count = f"{len(pages)} page{'s' if len(pages) != 1 else ''}"
+        if ocr:
+            raise ParseError(f"no text on its {count}, not even by text recognition")
+        raise ParseError(f"no text layer on its {count}: a scanned document? (text recognition is off: --no-ocr)")
     return pages
 
 
@@ -208,7 +224,9 @@ SUSPENDED_COMPOUND = {"og", "eller", "samt", "til"}  # "børne- og kulturhus": t
 
 
 def furniture_key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.lower().split()))
+    """What a running header or footer line is, whatever its numbers and punctuation: a scan's
+    recognition reads specks into it (Høje-Taastrup. Kommune :+ Referat - Direktionen)."""
+    return re.sub(r"\d+", "#", " ".join(re.sub(r"[^\w\s]|_", " ", text.lower()).split()))
 
 
 def body_lines(pages: list[Page]) -> list[list[Line]]:

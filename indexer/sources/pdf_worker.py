@@ -2,9 +2,11 @@
 PDF may cost"). A long-lived child reads one PDF after another; the parent gives each a time limit,
 and starts a new child when one dies (over its memory), runs out of time, or has read many files.
 
-The protocol, over the child's stdin and stdout: the parent sends a PDF as an 8-byte length and its
-bytes; the child answers with an 8-byte length and a pickle of ("pages", [Page, ...]) or
-("error", message)."""
+The protocol, over the child's stdin and stdout: the parent sends a PDF as an 8-byte length, an
+8-byte options word (bit 0: text recognition on) and its bytes; the child answers with an 8-byte
+length and a pickle of ("pages", [Page, ...]) or ("error", message), sending HEARTBEAT in place of a
+length after each page it recognises: recognition takes seconds a page, so each such page gives the
+parent's time limit anew."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from ..parse import ParseError
 from .pdf import READER_MEMORY_MB, READER_SECONDS, Page, read_pdf_here
 
 LENGTH = struct.Struct(">Q")
+HEARTBEAT = 2**64 - 1  # "a page recognised, still working": not a length
 FILES_PER_WORKER = 200  # a fresh child now and then: memory a long run fragments is given back
 
 
@@ -32,7 +35,7 @@ class PdfReader:
         self._child: subprocess.Popen | None = None
         self._files = 0
 
-    def read(self, data: bytes) -> list[Page]:
+    def read(self, data: bytes, ocr: bool = True) -> list[Page]:
         if self._child is None or self._files >= FILES_PER_WORKER:
             self.close()
             self._child = self._start()
@@ -40,10 +43,13 @@ class PdfReader:
         self._files += 1
         child = self._child
         try:
-            child.stdin.write(LENGTH.pack(len(data)) + data)
+            child.stdin.write(LENGTH.pack(len(data)) + LENGTH.pack(int(ocr)) + data)
             child.stdin.flush()
             deadline = time.monotonic() + self.seconds
             length, = LENGTH.unpack(self._receive(child, LENGTH.size, deadline))
+            while length == HEARTBEAT:
+                deadline = time.monotonic() + self.seconds
+                length, = LENGTH.unpack(self._receive(child, LENGTH.size, deadline))
             kind, value = pickle.loads(self._receive(child, length, deadline))
         except TimeoutError:
             self.close()
@@ -99,10 +105,15 @@ def serve(memory_mb: int) -> None:
     ceiling = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    def heartbeat() -> None:
+        stdout.write(LENGTH.pack(HEARTBEAT))
+        stdout.flush()
+
     while header := stdin.read(LENGTH.size):
+        options, = LENGTH.unpack(stdin.read(LENGTH.size))
         data = stdin.read(LENGTH.unpack(header)[0])
         try:
-            answer = ("pages", read_pdf_here(data))
+            answer = ("pages", read_pdf_here(data, ocr=bool(options & 1), on_page=heartbeat))
         except ParseError as error:
             answer = ("error", str(error))
         reply = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
