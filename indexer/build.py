@@ -15,6 +15,7 @@ import os
 import shutil
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,6 +302,11 @@ def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], o
                   report: BuildReport, progress: bool, max_file_mb: float,
                   originals: Originals, layout: Layout | None = None, ocr: bool = True
                   ) -> Iterator[tuple[str, list[dict]]]:
+    with recognition_progress(progress):
+        yield from _read_files(files, indexed, owners, report, progress, max_file_mb, originals, layout, ocr)
+
+
+def _read_files(files, indexed, owners, report, progress, max_file_mb, originals, layout, ocr):
     for source, path in progress_bar(files.items(), progress):
         try:
             size = path.stat().st_size
@@ -372,6 +378,33 @@ def attachment_texts(meeting: Meeting, path: Path, source: str, max_file_mb: flo
         if parts:
             texts[item.id] = "\n\n".join(parts)
     return texts
+
+
+@contextmanager
+def recognition_progress(enabled: bool) -> Iterator[None]:
+    """On a terminal, a second bar counting the scanned pages recognised (shown from the first)."""
+    if not enabled:
+        yield
+        return
+    from tqdm import tqdm
+
+    from .sources.pdf_worker import READER
+
+    bar = None
+
+    def page() -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(desc="Genkender skannede sider", unit="side", leave=False, position=1)
+        bar.update()
+
+    READER.on_page = page
+    try:
+        yield
+    finally:
+        READER.on_page = None
+        if bar is not None:
+            bar.close()
 
 
 def progress_bar(pairs, enabled: bool):

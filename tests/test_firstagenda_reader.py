@@ -51,7 +51,7 @@ def item(number: int, title: str, case: str, guid: str, pdf: str | None, decisio
         "other_titles": [], "page": None, "case_number": case, "closed": closed, "decision": decision,
         "centres": [], "proposers": [], "attendance": attendance or [], "attachments": attachments or [],
         "attachment_files": attachment_files or [], "published_url": f"{MEETING_PAGE}&punktid={guid}",
-        "published_pdf": pdf and f"{HOST}/Vis/Pdf/bilag/{pdf}", "sections": sections,
+        "published_pdf": pdf and f"{HOST}/Vis/Pdf/bilag/{pdf}", "recognised": False, "sections": sections,
     }
 
 
@@ -70,6 +70,7 @@ HVIDOVRE_MINUTES_DICT = {
     "published_url": MEETING_PAGE,
     "source": HVIDOVRE_MINUTES,
     "pages": None,
+    "recognised_pages": 0,  # JSON from the host: nothing read from a scan
     "items": [
         item(1, "Anlægsbevilling til nyt tag på Idrætshallen Nord", "26/3318", "a1f04c2e-5d3b-4e8a-9c71-0b2d6e8f4a13",
              "e5b48062-917f-4c2e-90b5-4f61a2c38e57", decided("Godkendt.", "godkendt"), [

@@ -146,3 +146,17 @@ def test_a_scanned_archive_is_searchable(scans, tmp_path) -> None:
             "hoeje-taastrup-direktionen-2017-12-04-6"}
     finally:
         searcher.close()
+
+
+def test_each_recognised_page_is_a_step_of_the_progress_and_a_text_page_none(one_page_scan) -> None:
+    from indexer.sources.pdf import read_pdf
+    from indexer.sources.pdf_worker import READER
+
+    steps: list[str] = []
+    READER.on_page = lambda: steps.append("page")
+    try:
+        read_pdf(one_page_scan)
+        read_pdf(printed(SEEDS[0]))
+    finally:
+        READER.on_page = None
+    assert steps == ["page"]

@@ -34,6 +34,7 @@ class PdfReader:
         self.seconds = seconds
         self._child: subprocess.Popen | None = None
         self._files = 0
+        self.on_page = None  # called for each page the child recognises (a progress bar's step)
 
     def read(self, data: bytes, ocr: bool = True) -> list[Page]:
         if self._child is None or self._files >= FILES_PER_WORKER:
@@ -48,6 +49,8 @@ class PdfReader:
             deadline = time.monotonic() + self.seconds
             length, = LENGTH.unpack(self._receive(child, LENGTH.size, deadline))
             while length == HEARTBEAT:
+                if self.on_page is not None:
+                    self.on_page()
                 deadline = time.monotonic() + self.seconds
                 length, = LENGTH.unpack(self._receive(child, LENGTH.size, deadline))
             kind, value = pickle.loads(self._receive(child, length, deadline))
