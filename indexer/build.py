@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from .layouts import Layout
 from .locks import exclusive_lock
 from .load import DEFAULT_MAX_FILE_MB, load_meeting
 from .model import AgendaItem, Meeting, item_to_dict
+from .originals import Originals, has_original, original_name
 from .parse import ParseError
 from .prepared import dump_prepared, prepare, save_prepared
 from .schema import BUILD_LOCK, ORIGINALS, POINTER, current_generation, index_engine, read_pointer, write_pointer
@@ -118,68 +118,6 @@ def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str,
         "vocabulary": " ".join(sorted(VOCABULARY.distinct_terms("\n".join([item.title, *item.other_titles, full_text])))),
         "record": json.dumps(record, ensure_ascii=False),
     }
-
-
-def has_original(source: str) -> bool:
-    """Whether the index keeps a copy of the source file to offer as the original document."""
-    return Path(source).suffix.lower() in (".pdf", ".txt")
-
-
-def original_name(digest: str, source: str) -> str:
-    return f"{digest}{Path(source).suffix.lower()}"
-
-
-class Originals:
-    """The copies of the indexed source files that the index keeps (`originals/<sha256>.<suffix>`),
-    so that serving offers the original document without reading the corpus. A copy is written
-    (atomically) before the commit that indexes its items, never twice for the same content, and
-    removed after the commit that removes the last items from it."""
-
-    def __init__(self, index_dir: Path) -> None:
-        self.folder = index_dir / ORIGINALS
-        self.live: dict[str, str] = {}  # source -> its copy's name, once the index's sources are known
-        self.written: list[Path] = []  # by this run: removed again if its commit fails
-
-    def start_from(self, indexed: dict[str, tuple[str, str]]) -> None:
-        """The sources the index holds before this run, with their content hashes."""
-        self.live = {source: original_name(digest, source) for source, (digest, _meeting) in indexed.items()
-                     if has_original(source)}
-
-    def keep(self, source: str, digest: str, data: bytes) -> None:
-        if not has_original(source):
-            return
-        name = original_name(digest, source)
-        path = self.folder / name
-        if not path.exists():
-            self.folder.mkdir(exist_ok=True)
-            temporary = self.folder / f".{name}.{os.getpid()}"
-            try:
-                temporary.write_bytes(data)
-                os.replace(temporary, path)
-            except BaseException:
-                temporary.unlink(missing_ok=True)
-                raise
-            self.written.append(path)
-        self.live[source] = name
-
-    def discard_written(self) -> None:
-        """Remove the copies this run wrote: its commit failed, and the index stays as it was."""
-        for path in self.written:
-            path.unlink(missing_ok=True)
-        if self.folder.is_dir() and not any(self.folder.iterdir()):
-            self.folder.rmdir()
-
-    def forget(self, source: str) -> None:
-        self.live.pop(source, None)
-
-    def prune(self) -> None:
-        """Remove the copies no indexed file has any more (and copies a failed run left half-written)."""
-        if not self.folder.is_dir():
-            return
-        wanted = set(self.live.values())
-        for path in self.folder.iterdir():
-            if path.name not in wanted:
-                path.unlink(missing_ok=True)
 
 
 def builder_lock(index_dir: Path):

@@ -8,7 +8,7 @@ Layout of an index directory:
     gen-<stamp>/     an index of that engine; incremental runs commit into it (commits are atomic),
                      a full rebuild writes a new generation and then swaps CURRENT.
     originals/       <sha256>.pdf / <sha256>.txt: a copy of every indexed source file, by content
-                     (`indexer.build.Originals`), served as the original document
+                     (`indexer.originals.Originals`), served as the original document
 """
 
 from __future__ import annotations

@@ -77,7 +77,7 @@ def unused_files(index: Path) -> list[str]:
     found |= {p.relative_to(index).as_posix() for p in generation.iterdir()}
     found |= {p.relative_to(index).as_posix() for p in (index / "originals").iterdir()}
     expected |= {f"{generation.name}/{name}" for name in used}
-    # One copy of each indexed source file (indexer.build.Originals): the corpus is the index's.
+    # One copy of each indexed source file (indexer.originals.Originals): the corpus is the index's.
     expected |= {f"originals/{hashlib.sha256(path.read_bytes()).hexdigest()}.txt"
                  for path in (index.parent / "corpus").rglob("*.txt")}
     return sorted(found - expected)
