@@ -885,3 +885,8 @@ def test_following_a_search_is_a_page_that_explains_the_feed(client) -> None:
     assert elements.link("Tilbage til søgningen") == "/?q=kmd&year=2017"
     assert "med filtrene år 2017" in body and "<q>kmd</q>" in body
     assert client.get("/foelg?year=17").status_code == 400
+
+
+def test_the_icon_browsers_ask_for_by_default_is_the_site_s() -> None:
+    response = create_app("no-index", {"TESTING": True}).test_client().get("/favicon.ico")
+    assert (response.status_code, response.headers["Location"]) == (301, "/static/favicon.svg")

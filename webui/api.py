@@ -35,8 +35,6 @@ CSV_SEPARATORS = (";", ",")
 FEED_SIZE = 20
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# "<meeting id>-<number>", e.g. hoeje-taastrup-direktionen-2018-11-05-3.
-
 
 
 def json_error(status: int, param: str | None, message: str):

@@ -152,6 +152,12 @@ def text_charset(data: bytes) -> str:
     return "utf-8"
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for it wherever a document names no icon (the Atom feed shown raw): the site's."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.get(addresses.HELP)
 def help_page():
     return render_template("help.html")
