@@ -5,7 +5,7 @@ For each size (--sizes, default 1000,10000,100000 items) an archive is generated
 format (benchmarks/generate.py, seed --seed) into a temporary folder, and then:
 
 ours (E)       for every engine E of --engines (default: the embedded engines of indexer.engines,
-               whoosh first: ours (whoosh), ours (tantivy); `--engines whoosh,tantivy,postgresql`
+               the default first: ours (tantivy), ours (whoosh); `--engines whoosh,tantivy,postgresql`
                adds PostgreSQL, in the database of MINUTES_DATABASE_URL), each with its own index:
                `minutes index --engine E` builds the index in a child process: build seconds (the
                summary line's, parsing included; and the process's wall time), items/s, the
@@ -94,7 +94,7 @@ def ours_key(engine: str) -> str:
     return f"ours-{engine}"
 
 
-# whoosh first, then the other embedded engines, then the server engines (postgresql), which run only
+# The default engine first (tantivy), then the other embedded engines, then the server engines (postgresql), which run only
 # when asked for (--engines), against the database of MINUTES_DATABASE_URL.
 ALL_ENGINES = tuple(sorted(ENGINES, key=lambda name: (name != DEFAULT_ENGINE, name in SERVER_ENGINES, name)))
 OUR_ENGINES = tuple(name for name in ALL_ENGINES if name not in SERVER_ENGINES)

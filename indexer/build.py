@@ -31,7 +31,8 @@ from .model import AgendaItem, Meeting, item_to_dict
 from .originals import Originals, has_original, original_name
 from .parse import ParseError
 from .prepared import dump_prepared, prepare, save_prepared
-from .schema import BUILD_LOCK, ORIGINALS, POINTER, current_generation, index_engine, read_pointer, write_pointer
+from .schema import (BUILD_LOCK, ORIGINALS, POINTER, current_generation, index_engine, pointer_engine, read_pointer,
+                     write_pointer)
 
 __all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]
 
@@ -167,7 +168,7 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
     generation = current_generation(index_dir)
     pointer = read_pointer(index_dir) or {}
     full = (rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
-            or pointer.get("engine", DEFAULT_ENGINE) != engine.name
+            or pointer_engine(pointer) != engine.name
             or pointer.get("engine_format", 1) != engine.format
             or pointer.get("document_format") != DOCUMENT_FORMAT)
     report.rebuilt = full

@@ -15,7 +15,7 @@ from pathlib import Path
 from .engine import Engine, Snapshot
 from .engines import DEFAULT_ENGINE, get_engine
 from .prepared import Prepared, builder_running, load_prepared, prepare, read_prepared, wait_for_prepared
-from .schema import current_generation, read_pointer
+from .schema import current_generation, index_engine
 
 OPEN_ATTEMPTS = 20  # re-reads of CURRENT while rebuilds swap generations under a reader
 
@@ -69,7 +69,7 @@ class IndexState:
         local = self._local
         if getattr(local, "generation", None) != generation:
             self.close()
-            engine: Engine = get_engine((read_pointer(self.index_dir) or {}).get("engine", DEFAULT_ENGINE))
+            engine: Engine = get_engine(index_engine(self.index_dir) or DEFAULT_ENGINE)
             local.snapshot = engine.open(generation)
             local.generation = generation
         elif not local.snapshot.up_to_date():

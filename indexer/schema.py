@@ -1,7 +1,7 @@
 """The on-disk layout of an index directory, shared by `build` (writer) and `search` (reader).
 
 Layout of an index directory:
-    CURRENT          JSON pointer {"generation": "gen-...", "analysis_version": N, "engine": "whoosh",
+    CURRENT          JSON pointer {"generation": "gen-...", "analysis_version": N, "engine": "tantivy",
                      "engine_format": N, "document_format": N}, replaced atomically; another analysis
                      version, engine, engine format or document declaration (`indexer.document`) than
                      the builder's makes `minutes index` rebuild
@@ -39,7 +39,7 @@ def read_pointer(index_dir: Path) -> dict | None:
         return None
 
 
-def write_pointer(index_dir: Path, generation: str, engine: str = "whoosh", engine_format: int = 1) -> None:
+def write_pointer(index_dir: Path, generation: str, engine: str, engine_format: int) -> None:
     """Swap CURRENT atomically: readers see the old generation or the new one, never neither."""
     index_dir = Path(index_dir)
     temporary = index_dir / f".{POINTER}.{os.getpid()}"
@@ -56,9 +56,19 @@ def write_pointer(index_dir: Path, generation: str, engine: str = "whoosh", engi
         raise
 
 
+# The engine of an index whose pointer names none: those were written when whoosh was the only one.
+UNNAMED_ENGINE = "whoosh"
+
+
+def pointer_engine(pointer: dict) -> str:
+    """The engine a pointer's index was built with."""
+    return pointer.get("engine", UNNAMED_ENGINE)
+
+
 def index_engine(index_dir: Path) -> str | None:
     """The engine the index in `index_dir` was built with, if there is one."""
-    return (read_pointer(index_dir) or {}).get("engine")
+    pointer = read_pointer(index_dir)
+    return pointer_engine(pointer) if pointer else None
 
 
 def current_generation(index_dir: Path) -> Path | None:

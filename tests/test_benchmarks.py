@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "benchmarks"
 QUICK_ITEMS = 200  # bench.py --quick's archive size
 REFERENCES = ("tantivy", "fts5")
-OURS = {"ours-whoosh": "whoosh", "ours-tantivy": "tantivy"}  # ours on each engine: JSON key -> engine
-OURS_LABELS = {"ours-whoosh": "ours (whoosh)", "ours-tantivy": "ours (tantivy)"}
+OURS = {"ours-tantivy": "tantivy", "ours-whoosh": "whoosh"}  # ours on each engine, the default first: JSON key -> engine
+OURS_LABELS = {"ours-tantivy": "ours (tantivy)", "ours-whoosh": "ours (whoosh)"}
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -127,7 +127,7 @@ def test_bench_quick_measures_ours_on_every_engine_and_each_reference(quick_run:
     assert {"cpus", "cpus_usable", "python", "platform"} <= set(report["machine"])
     settings = report["settings"]
     assert settings["quick"] is True
-    assert settings["our_engines"] == ["whoosh", "tantivy"]  # the default: the embedded engines, whoosh first
+    assert settings["our_engines"] == ["tantivy", "whoosh"]  # the default: the embedded engines, the default engine first
     assert settings["engines"] == [*OURS, *REFERENCES]
     assert {key: settings["labels"][key] for key in OURS} == OURS_LABELS
     assert list(report["sizes"]) == [str(QUICK_ITEMS)]
@@ -220,11 +220,11 @@ def test_bench_references_option() -> None:
 
 def test_bench_engines_option() -> None:
     bench = load_script("bench")
-    assert bench.OUR_ENGINES == ("whoosh", "tantivy")
+    assert bench.OUR_ENGINES == ("tantivy", "whoosh")
     assert bench.parse_engines("tantivy") == ["tantivy"]
     assert bench.parse_engines(" tantivy , whoosh ") == ["tantivy", "whoosh"]
     for wrong in ("", "whoosh,whoosh", "whoosh,lucene"):
-        with pytest.raises(bench.argparse.ArgumentTypeError, match="known: whoosh,tantivy"):
+        with pytest.raises(bench.argparse.ArgumentTypeError, match="known: tantivy,whoosh"):
             bench.parse_engines(wrong)
 
 

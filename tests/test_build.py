@@ -11,7 +11,6 @@ import pytest
 
 from indexer.build import build_index
 from indexer.query import Query
-from indexer.schema import write_pointer
 from indexer.search import SearchIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +99,6 @@ def test_changed_file_that_no_longer_parses_keeps_its_items(corpus, tmp_path) ->
 def test_changed_analysis_version_rebuilds(corpus, tmp_path) -> None:
     index = tmp_path / "index"
     build_index(corpus, index)
-    write_pointer(index, next(index.glob("gen-*")).name)
     pointer = (index / "CURRENT").read_text()
     (index / "CURRENT").write_text(pointer.replace('"analysis_version": ', '"analysis_version": -'))
     report = build_index(corpus, index)
@@ -113,6 +111,30 @@ def cut_after_item(path: Path, number: int) -> str:
     """The minutes text up to (not including) item `number`: a file cut off in the middle."""
     text = path.read_text(encoding="utf-8")
     return text[:text.index(f"Punkt {number}:")]
+
+
+def test_a_new_index_is_tantivy_and_an_index_from_before_engines_were_named_stays_whoosh(corpus, tmp_path) -> None:
+    import json
+
+    new = tmp_path / "new"
+    build_index(corpus, new)
+    assert json.loads((new / "CURRENT").read_text())["engine"] == "tantivy"
+    # A whoosh index whose pointer names no engine (written before there were several).
+    old = tmp_path / "old"
+    build_index(corpus, old, engine="whoosh")
+    pointer = json.loads((old / "CURRENT").read_text())
+    del pointer["engine"]
+    (old / "CURRENT").write_text(json.dumps(pointer))
+    (corpus / "hoeje-taastrup" / "direktionen" / "2099-01-05.txt").write_text(synthetic_meeting(date(2099, 1, 5)),
+                                                                             encoding="utf-8")
+    report = build_index(corpus, old)
+    assert (report.rebuilt, report.new, report.items) == (False, 1, 44 + 9)  # the seed has Punkt 1-9
+    search = SearchIndex(old)
+    hits = search.search(Query(text="revisionsberetning", page_size=100)).hits
+    search.close()
+    # 2014-08-26 #3, 2016-11-30 #1, 2018-11-05 #3 and the copy's #3
+    assert sorted(hit.id for hit in hits) == [f"hoeje-taastrup-direktionen-{day}" for day in
+                                              ("2014-08-26-3", "2016-11-30-1", "2018-11-05-3", "2099-01-05-3")]
 
 
 def test_a_file_cut_off_is_indexed_with_a_warning_naming_it(corpus, tmp_path) -> None:

@@ -122,7 +122,7 @@ MOMENTS = {
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_index_killed_at_a_moment_of_the_write(corpus, tmp_path, moment, rebuild) -> None:
     index = tmp_path / "index"
-    build_index(corpus, index)
+    build_index(corpus, index, engine="whoosh")  # the moments are whoosh's files
     old_generation = sorted(index.glob("gen-*"))
     add_new_minutes(corpus)
     with stopped_at(moment, corpus, index, rebuild):
@@ -238,7 +238,7 @@ def test_injected_disk_full_leaves_the_index_and_no_files(corpus, tmp_path, monk
     """The same as above without a tmpfs: ENOSPC when whoosh creates the compound segment (after the
     segment's parts are written) or the new table of contents."""
     index = tmp_path / "index"
-    build_index(corpus, index)
+    build_index(corpus, index, engine="whoosh")
     add_new_minutes(corpus)
     before = usage(index)
     create_file = FileStorage.create_file
@@ -267,7 +267,7 @@ def test_injected_disk_full_leaves_the_index_and_no_files(corpus, tmp_path, monk
 def test_reader_whose_generation_is_deleted_while_it_opens_reads_current_again(corpus, tmp_path,
                                                                                  monkeypatch) -> None:
     index = tmp_path / "index"
-    build_index(corpus, index)
+    build_index(corpus, index, engine="whoosh")
     first = next(index.glob("gen-*"))
     open_dir = whoosh_index.open_dir
     swapped = []

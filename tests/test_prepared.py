@@ -57,6 +57,7 @@ def test_a_reader_that_sees_a_commit_first_waits_for_the_builder_s_saved_state(t
 
     from indexer.engines import get_engine
     from indexer.prepared import save_prepared
+    from indexer.schema import index_engine
 
     index = tmp_path / "index"
     build_index(ROOT / "corpus", index)
@@ -67,7 +68,7 @@ def test_a_reader_that_sees_a_commit_first_waits_for_the_builder_s_saved_state(t
 
     def builder_saves_then_stops() -> None:
         time.sleep(0.3)
-        snapshot = get_engine("whoosh").open(saved.parent)
+        snapshot = get_engine(index_engine(index)).open(saved.parent)
         save_prepared(saved.parent, snapshot)
         snapshot.close()
         lock.close()

@@ -6,7 +6,7 @@ from importlib import import_module
 
 from ..engine import Engine
 
-DEFAULT_ENGINE = "whoosh"
+DEFAULT_ENGINE = "tantivy"  # for a new index; whoosh is the pure-Python one (`--engine whoosh`)
 ENGINES = {"whoosh": "indexer.engines.whoosh:WhooshEngine", "tantivy": "indexer.engines.tantivy:TantivyEngine",
            "postgresql": "indexer.engines.postgresql:PostgresEngine"}
 SERVER_ENGINES = ("postgresql",)  # engines that take a database address (--database)
