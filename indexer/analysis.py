@@ -9,6 +9,9 @@ rebuilds the index by itself.
 from __future__ import annotations
 
 import re
+from array import array
+from itertools import chain, count, repeat
+from operator import itemgetter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,6 +87,7 @@ class Analyzer:
         self.tokenizer = tokenizer
         self.filters = filters
         self._index_forms: dict[str, tuple[tuple[str, int, int], ...]] = {}
+        self._terms_of: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     def __or__(self, other: Filter) -> Analyzer:
         return Analyzer(self.tokenizer, self.filters + (other,))
@@ -110,10 +114,38 @@ class Analyzer:
             for term, term_start, term_end in index_forms(match.group()):
                 yield term, position, start + term_start, start + term_end
 
+    def packed_words(self, text: str, words: list[str] | None = None) -> tuple[str, list[int]]:
+        """The index terms of `text` joined by NUL, and how many each word has: the words' packed
+        forms are cached too, so a text costs a lookup a word (`AnalysedText`, a build's hot path).
+        `words`: the tokenizer's words of `text`, when the caller has them already."""
+        forms = self._words_terms(self.tokenizer.regex.findall(text) if words is None else words)
+        return "\0".join([joined for joined, terms in forms if terms]), [len(terms) for _joined, terms in forms]
+
     def distinct_terms(self, text: str) -> set[str]:
         """The index terms of `text`, each once."""
-        index_forms = self.index_forms
-        return {term for word in set(self.tokenizer.regex.findall(text)) for term, _start, _end in index_forms(word)}
+        return self.distinct_terms_of_words(self.tokenizer.regex.findall(text))
+
+    def distinct_terms_of_words(self, words: list[str]) -> set[str]:
+        """The index terms of the tokenizer's words, each once."""
+        return set(chain.from_iterable(map(itemgetter(1), self._words_terms(set(words)))))
+
+    def _words_terms(self, words: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+        """`_word_terms` of each word: the cache read in one C loop, the words not in it analysed."""
+        words = list(words)
+        found = list(map(self._terms_of.get, words))
+        if None in found:
+            found = [terms if terms is not None else self._word_terms(word) for terms, word in zip(found, words)]
+        return found
+
+    def _word_terms(self, word: str) -> tuple[str, tuple[str, ...]]:
+        """A word's index terms, and the same joined by NUL."""
+        known = self._terms_of.get(word)
+        if known is None:
+            if len(self._terms_of) >= self.MAX_CACHED_WORDS:
+                self._terms_of.clear()
+            terms = tuple(term for term, _start, _end in self.index_forms(word))
+            known = self._terms_of[word] = ("\0".join(terms), terms)
+        return known
 
     def index_forms(self, word: str) -> tuple[tuple[str, int, int], ...]:
         """The index terms of one word as the tokenizer cuts it, with their offsets in the word."""
@@ -125,6 +157,29 @@ class Analyzer:
                 (token.text, token.start, token.end)
                 for token in self._filter(iter((Token(word, 0, 0, len(word)),)), "index"))
         return forms
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedText:
+    """The index terms of one text and their word positions (`Analyzer.index_tokens` without the
+    character offsets, which no engine keeps: snippets are ours), packed to cross from a worker
+    process to the index writer cheaply: the terms as one string and the positions as one array
+    pickle in a fraction of the time a list of tuples takes. Iterating gives (term, position)."""
+
+    terms: str  # joined by NUL, which no token holds
+    positions: bytes  # array("i"): the word position of each term
+
+    @classmethod
+    def of(cls, text: str, analyzer: Analyzer | None = None, words: list[str] | None = None) -> AnalysedText:
+        terms, counts = (analyzer or FULL_TEXT).packed_words(text, words)
+        return cls(terms, array("i", chain.from_iterable(map(repeat, count(), counts))).tobytes())
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        if not self.terms:
+            return iter(())
+        positions = array("i")
+        positions.frombytes(self.positions)
+        return zip(self.terms.split("\0"), positions)
 
 
 class RegexTokenizer:

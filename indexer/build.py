@@ -10,27 +10,26 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import json
 import shutil
 import time
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import ANALYSIS_VERSION, VOCABULARY
-from .document import DOCUMENT_FORMAT, SECTION_JOINT, join_sections
+from .analysis import ANALYSIS_VERSION
+from .document import DOCUMENT_FORMAT
 from .engine import Engine, IndexBusy
 from .engines import DEFAULT_ENGINE, get_engine
 from .corpus import scan_corpus
 from .layouts import Layout
 from .locks import exclusive_lock
-from .load import DEFAULT_MAX_FILE_MB, load_meeting
-from .model import AgendaItem, Meeting, item_to_dict
-from .originals import Originals, has_original, original_name
-from .parse import ParseError
+from .load import DEFAULT_MAX_FILE_MB
+from .originals import Originals
 from .prepared import dump_prepared, prepare, save_prepared
+from .reading import FileRead, ReadOptions, Readers, ReadRequest, default_jobs, item_document
 from .schema import (BUILD_LOCK, ORIGINALS, POINTER, current_generation, index_engine, pointer_engine, read_pointer,
                      write_pointer)
 
@@ -61,66 +60,6 @@ class BuildReport:
                 f"{self.seconds:.2f} s" + (f"; {len(self.warnings)} warnings" if self.warnings else ""))
 
 
-def section_anchors(item: AgendaItem) -> list[str]:
-    """URL fragment per section: its kind, numbered when a kind repeats (bilag, bilag-2)."""
-    seen: dict[str, int] = {}
-    anchors = []
-    for section in item.sections:
-        seen[section.kind] = seen.get(section.kind, 0) + 1
-        anchors.append(section.kind if seen[section.kind] == 1 else f"{section.kind}-{seen[section.kind]}")
-    return anchors
-
-
-def item_document(meeting: Meeting, item: AgendaItem, source: str, digest: str,
-                  attachment_text: str = "") -> dict:
-    """One document per agenda item (fields: `indexer.document`), with everything serving needs stored
-    in `record`. `attachment_text`: the text of its attachment files, searched as its attachments."""
-    record = item_to_dict(item)
-    full_text_parts, position = [], 0
-    for section, anchor in zip(record["sections"], section_anchors(item)):
-        section["anchor"] = anchor
-        section["start"], section["end"] = position, position + len(section["text"])
-        full_text_parts.append(section["text"])
-        position += len(section["text"]) + len(SECTION_JOINT)
-    record["meeting"] = {
-        "id": meeting.id, "municipality": meeting.municipality, "committee": meeting.committee,
-        "date": meeting.date.isoformat(), "layout": meeting.layout, "attendance": meeting.attendance,
-        "start_time": meeting.start_time, "location": meeting.location,
-        "participants": [{"name": p.name, "role": p.role} for p in meeting.participants],
-        "source": source, "item_count": len(meeting.items),
-        "status": meeting.status, "published_url": meeting.published_url,
-        "recognised_pages": meeting.recognised_pages,
-        # The copy of the source file the index keeps (Originals), for "Hent referatet"; a harvested
-        # meeting links to where the municipality publishes it instead.
-        "original": {"file": original_name(digest, source), "format": Path(source).suffix.lower().lstrip("."),
-                     "pages": meeting.pages} if has_original(source) else None,
-    }
-    full_text = join_sections(full_text_parts)
-    return {
-        "id": item.id,
-        "meeting_id": meeting.id,
-        "source": source,
-        "source_hash": digest,
-        "municipality": meeting.municipality or "",
-        "committee": meeting.committee,
-        "date": meeting.date.isoformat(),
-        "year": str(meeting.date.year),
-        "number": item.number,
-        "case": item.case_number or "",
-        "closed": "1" if item.closed else "0",
-        "decision_types": ",".join(item.decision.types),
-        "centres": ",".join(item.centres),
-        "proposers": ",".join(item.proposers),
-        "title": "\n".join([item.title, *item.other_titles]),
-        "decision": item.decision.text,
-        "attachments": "\n".join([*item.attachments, *([attachment_text] if attachment_text else [])]),
-        "text": full_text,
-        # Each word once: suggestions need to know which words occur, not where.
-        "vocabulary": " ".join(sorted(VOCABULARY.distinct_terms("\n".join([item.title, *item.other_titles, full_text])))),
-        "record": json.dumps(record, ensure_ascii=False),
-    }
-
-
 def builder_lock(index_dir: Path):
     """One builder at a time (`indexer.locks`)."""
     return exclusive_lock(index_dir / BUILD_LOCK, lambda: IndexBusy(f"{index_dir}: another 'minutes index' is running"))
@@ -128,12 +67,14 @@ def builder_lock(index_dir: Path):
 
 def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progress: bool = False,
                 max_file_mb: float = DEFAULT_MAX_FILE_MB, engine: str | None = None,
-                database: str | None = None, layout: Layout | None = None, ocr: bool = True) -> BuildReport:
+                database: str | None = None, layout: Layout | None = None, ocr: bool = True,
+                jobs: int | None = None) -> BuildReport:
     """Bring the index at `index_dir` in line with the files under `corpus_dir`, in `engine`
     (`indexer.engines`; None: the engine the index has, or the default for a new index; an index of
     another engine is rebuilt). A server engine writes to `database` (None: MINUTES_DATABASE_URL, or
     the database the index names). `layout` forces one layout on every file (None: each file's own).
-    `ocr`: read scanned PDF pages by text recognition (else a scan is refused).
+    `ocr`: read scanned PDF pages by text recognition (else a scan is refused). `jobs`: worker
+    processes that parse and analyse new and changed files (None: one per core).
 
     Raises FileNotFoundError (no corpus), IndexBusy (another run holds the index) or IndexWriteError
     (the index cannot be written; the previous index is left as it was, and so is the disk)."""
@@ -147,8 +88,8 @@ def build_index(corpus_dir: Path, index_dir: Path, rebuild: bool = False, progre
         with builder_lock(index_dir):
             remove_leftovers(index_dir)  # of a run that was killed or failed
             engine = engine or index_engine(index_dir) or DEFAULT_ENGINE
-            _build(corpus_dir, index_dir, rebuild, progress, max_file_mb, report, get_engine(engine, database),
-                   layout, ocr)
+            options = ReadOptions(layout, ocr, max_file_mb, default_jobs() if jobs is None else jobs)
+            _build(corpus_dir, index_dir, rebuild, progress, options, report, get_engine(engine, database))
     except OSError as error:
         raise IndexWriteError(f"{index_dir}: cannot write the index: {describe(error)}; "
                               "the index is unchanged") from error
@@ -163,8 +104,8 @@ def describe(error: OSError) -> str:
     return text[:1].lower() + text[1:]  # "Permission denied" -> "permission denied"; names keep their case
 
 
-def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max_file_mb: float,
-           report: BuildReport, engine: Engine, layout: Layout | None = None, ocr: bool = True) -> None:
+def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, options: ReadOptions,
+           report: BuildReport, engine: Engine) -> None:
     generation = current_generation(index_dir)
     pointer = read_pointer(index_dir) or {}
     full = (rebuild or generation is None or pointer.get("analysis_version") != ANALYSIS_VERSION
@@ -185,8 +126,7 @@ def _build(corpus_dir: Path, index_dir: Path, rebuild: bool, progress: bool, max
             indexed = writer.indexed_sources()
         originals.start_from(indexed)
         try:
-            documents, deletions = plan_changes(corpus_dir, indexed, report, progress, max_file_mb, originals,
-                                                layout, ocr)
+            documents, deletions = plan_changes(corpus_dir, indexed, report, progress, options, originals)
             first = next(documents, None)  # files are parsed while the engine indexes: one in memory at a time
             if full or first is not None or deletions:
                 writer.commit(chain([first] if first else [], documents), deletions, optimize=full,
@@ -221,8 +161,8 @@ def save_prepared_state(engine: Engine, generation: Path) -> None:
 
 
 def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: BuildReport,
-                 progress: bool, max_file_mb: float, originals: Originals, layout: Layout | None = None,
-                 ocr: bool = True) -> tuple[Iterator[tuple[str, list[dict]]], list[str]]:
+                 progress: bool, options: ReadOptions, originals: Originals
+                 ) -> tuple[Iterator[tuple[str, list[dict]]], list[str]]:
     """The sources to delete, and the documents of new and changed files, made as they are read
     (the report is complete once they have all been read)."""
     scan = scan_corpus(corpus_dir)
@@ -234,89 +174,62 @@ def plan_changes(corpus_dir: Path, indexed: dict[str, tuple[str, str]], report: 
         originals.forget(source)
     # Meetings that stay in the index: a file repeating one of them is refused.
     owners = {meeting_id: source for source, (_h, meeting_id) in indexed.items() if source in files}
-    return _read_changes(files, indexed, owners, report, progress, max_file_mb, originals, layout, ocr), deletions
+    return _read_changes(files, indexed, owners, report, progress, options, originals), deletions
 
 
 def _read_changes(files: dict[str, Path], indexed: dict[str, tuple[str, str]], owners: dict[str, str],
-                  report: BuildReport, progress: bool, max_file_mb: float,
-                  originals: Originals, layout: Layout | None = None, ocr: bool = True
+                  report: BuildReport, progress: bool, options: ReadOptions, originals: Originals
                   ) -> Iterator[tuple[str, list[dict]]]:
-    with recognition_progress(progress):
-        yield from _read_files(files, indexed, owners, report, progress, max_file_mb, originals, layout, ocr)
-
-
-def _read_files(files, indexed, owners, report, progress, max_file_mb, originals, layout, ocr):
-    for source, path in progress_bar(files.items(), progress):
-        try:
-            size = path.stat().st_size
-            if size > max_file_mb * 1_000_000:
-                # Refused before reading: one huge file must not hold up every other file's commit.
-                report.failed.append((source, f"too large: {size / 1_000_000:.3g} MB, the limit is "
-                                              f"{max_file_mb:g} MB (--max-file-mb)"))
+    """New and changed files' documents in corpus order; unchanged files only counted. Files are read
+    ahead in worker processes while the engine indexes the ones before them."""
+    waiting: deque[tuple[str, str, bytes, Callable[[], FileRead]]] = deque()
+    max_file_mb = options.max_file_mb
+    with recognition_progress(progress), Readers(options.jobs) as readers:
+        for source, path in progress_bar(files.items(), progress):
+            try:
+                size = path.stat().st_size
+                if size > max_file_mb * 1_000_000:
+                    # Refused before reading: one huge file must not hold up every other file's commit.
+                    report.failed.append((source, f"too large: {size / 1_000_000:.3g} MB, the limit is "
+                                                  f"{max_file_mb:g} MB (--max-file-mb)"))
+                    continue
+                data = path.read_bytes()
+            except OSError as error:
+                report.failed.append((source, f"cannot read: {error.strerror or error}"))
                 continue
-            data = path.read_bytes()
-        except OSError as error:
-            report.failed.append((source, f"cannot read: {error.strerror or error}"))
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        if source in indexed and indexed[source][0] == digest:
-            report.unchanged += 1
-            originals.keep(source, digest, data)  # a copy an older index never made
-            continue
-        try:
-            meeting = load_meeting(path, source=source, data=data, layout=layout, ocr=ocr)
-            texts = attachment_texts(meeting, path, source, max_file_mb, ocr)
-            documents = [item_document(meeting, item, source, digest, texts.get(item.id, "")) for item in meeting.items]
-        except ParseError as error:
-            report.failed.append((source, str(error)))  # a changed file that fails keeps its old items
-            continue
-        except (RecursionError, MemoryError, ValueError, TypeError, LookupError, AttributeError) as error:
-            # A fault of ours that this file brings out: the file is named, the run goes on.
-            report.failed.append((source, f"could not be read ({type(error).__name__}: {error}); please report it"))
-            continue
-        owner = owners.get(meeting.id)
-        if owner is not None and owner != source:
-            report.failed.append((source, f"repeats meeting {meeting.committee} {meeting.date.isoformat()} already indexed from {owner}"))
-            continue
-        owners[meeting.id] = source
-        originals.keep(source, digest, data)
-        report.warnings.extend((source, warning) for warning in meeting.warnings)
-        if source in indexed:
-            report.changed += 1
-        else:
-            report.new += 1
-        yield source, documents
+            digest = hashlib.sha256(data).hexdigest()
+            if source in indexed and indexed[source][0] == digest:
+                report.unchanged += 1
+                originals.keep(source, digest, data)  # a copy an older index never made
+                continue
+            request = ReadRequest(source, path, data, digest, options)
+            waiting.append((source, digest, data, readers.read(request)))
+            if len(waiting) > readers.window:
+                yield from _take_read(*waiting.popleft(), indexed, owners, report, originals)
+        while waiting:
+            yield from _take_read(*waiting.popleft(), indexed, owners, report, originals)
     report.failed.sort()
 
 
-def attachment_texts(meeting: Meeting, path: Path, source: str, max_file_mb: float,
-                     ocr: bool = True) -> dict[str, str]:
-    """The text of each item's harvested attachment files (PDFs in the corpus folder, named by their
-    corpus-relative path), by item id. An attachment that cannot be read costs its item nothing but a
-    warning on the meeting."""
-    from .sources.pdf import page_text, read_pdf
-
-    corpus = path.parents[len(Path(source).parts) - 1]  # `source` is `path` relative to the corpus
-    texts: dict[str, str] = {}
-    for item in meeting.items:
-        parts = []
-        for attachment in item.attachment_files:
-            if attachment.path is None:
-                continue
-            relative = Path(attachment.path)
-            try:
-                if relative.is_absolute() or ".." in relative.parts:
-                    raise ParseError("its path leads out of the corpus folder")
-                file = corpus / relative
-                if file.stat().st_size > max_file_mb * 1_000_000:
-                    raise ParseError(f"too large: over {max_file_mb:g} MB (--max-file-mb)")
-                parts.append(page_text(read_pdf(file.read_bytes(), ocr)).text)
-            except (OSError, ParseError) as error:
-                reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-                meeting.warnings.append(f"item {item.number}: attachment '{attachment.title}' not read: {reason}")
-        if parts:
-            texts[item.id] = "\n\n".join(parts)
-    return texts
+def _take_read(source: str, digest: str, data: bytes, result: Callable[[], FileRead], indexed, owners,
+               report: BuildReport, originals: Originals) -> Iterator[tuple[str, list[dict]]]:
+    """A file's documents once read, in corpus order (the report and the copies of sources follow)."""
+    read = result()
+    if read.failure is not None:
+        report.failed.append((source, read.failure))  # a changed file that fails keeps its old items
+        return
+    owner = owners.get(read.meeting_id)
+    if owner is not None and owner != source:
+        report.failed.append((source, f"repeats meeting {read.meeting_name} already indexed from {owner}"))
+        return
+    owners[read.meeting_id] = source
+    originals.keep(source, digest, data)
+    report.warnings.extend((source, warning) for warning in read.warnings)
+    if source in indexed:
+        report.changed += 1
+    else:
+        report.new += 1
+    yield source, read.documents
 
 
 @contextmanager

@@ -119,15 +119,18 @@ def layouts() -> None:
                    "password, which comes from $PGPASSWORD or ~/.pgpass.")
 @layout_option
 @ocr_option
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes that parse and analyse new and changed files (default: one per core).")
 def index(corpus_dir: Path, index_dir: Path, rebuild: bool, max_file_mb: float, engine: str | None,
-          database: str | None, layout_name: str | None, no_ocr: bool) -> None:
+          database: str | None, layout_name: str | None, no_ocr: bool, jobs: int | None) -> None:
     """Make the index mirror the corpus folder (new, changed and removed files)."""
     from .build import IndexBusy, IndexWriteError, build_index
 
     try:
         report = build_index(corpus_dir, index_dir, rebuild=rebuild, progress=sys.stderr.isatty(),
                              max_file_mb=max_file_mb, engine=engine, database=database,
-                             layout=get_layout(layout_name) if layout_name else None, ocr=not no_ocr)
+                             layout=get_layout(layout_name) if layout_name else None, ocr=not no_ocr,
+                             jobs=jobs)
     except (IndexBusy, IndexWriteError, FileNotFoundError) as error:
         fail(str(error))
         sys.exit(1)

@@ -18,9 +18,11 @@ Kinds:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from .analysis import FULL_TEXT, AnalysedText
 from .facets import FACETS
 
 Kind = Literal["text", "keyword", "words", "number", "stored"]
@@ -66,6 +68,20 @@ STORED_KEYWORDS: tuple[str, ...] = tuple(field.name for field in KEYWORDS if fie
 # records it (`indexer.schema`), so that `minutes index` rebuilds an index written with other fields;
 # no engine's format needs bumping by hand for a new field.
 DOCUMENT_FORMAT = int(hashlib.sha256(repr(FIELDS).encode()).hexdigest()[:8], 16)
+
+
+# Not a field: the text fields' index tokens (`indexer.analysis.AnalysedText` by field name), made
+# where the document is made (a worker process of the build), so that the engines' writers use them
+# instead of analysing again. A document without them is analysed by the writer.
+ANALYSED = "analysed"
+
+
+def text_tokens(fields: dict, field: str) -> Iterable[tuple[str, int]]:
+    """The index terms of a document's text field with their word positions."""
+    analysed = fields.get(ANALYSED)
+    if analysed is not None:
+        return analysed[field]
+    return AnalysedText.of(fields[field], FULL_TEXT)
 
 
 def keyword_values(field: str, value: str) -> list[str]:

@@ -9,10 +9,13 @@ the index state both read (`index_state`). No engine type crosses this module.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from contextlib import AbstractContextManager
+from copy import copy
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
@@ -38,6 +41,53 @@ QUOTED_WORD = re.compile(r'"([^"\s]+)"')  # one word in quotes: the word alone, 
 logger = logging.getLogger(__name__)
 
 
+# Answers kept per index state (`AnswerCache`); $MINUTES_CACHED_SEARCHES overrides, 0 turns it off
+# (`make bench` does, to time the searches themselves).
+CACHED_SEARCHES = 256
+
+
+def cached_searches() -> int:
+    value = os.environ.get("MINUTES_CACHED_SEARCHES", "")
+    return int(value) if value.isdigit() else CACHED_SEARCHES
+
+
+class AnswerCache:
+    """The answers to the latest searches of one index state, so that the front page, a popular word
+    and a page reloaded are searched once per commit. Exact: a state never changes, and the cache is
+    emptied when the state does (a commit, a rebuild)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._state: object = None
+        self._answers: OrderedDict[tuple, Results] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(query: Query) -> tuple:
+        return (query.text, tuple(sorted((name, tuple(values)) for name, values in query.filters.items() if values)),
+                query.date_from, query.date_to, query.sort, query.page, query.page_size, query.expanded)
+
+    def get(self, state: object, query: Query) -> Results | None:
+        with self._lock:
+            if state is not self._state:
+                return None
+            answer = self._answers.get(self.key(query))
+            if answer is not None:
+                self._answers.move_to_end(self.key(query))
+            return answer
+
+    def put(self, state: object, query: Query, answer: Results) -> None:
+        if not self.size:
+            return
+        with self._lock:
+            if state is not self._state:
+                self._state = state  # held while it is the current state anyway
+                self._answers.clear()
+            self._answers[self.key(query)] = answer
+            if len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+
+
 class SearchIndex:
     """A read-only view of the index directory; safe to share between threads (one engine snapshot
     each). Every call sees the latest committed index, including a rebuilt generation. It searches;
@@ -49,6 +99,7 @@ class SearchIndex:
         self._state = IndexState(index_dir, prepare=lambda snapshot: prepare(snapshot))
         self._pages = PageLookups(self._state)
         self.index_dir = self._state.index_dir
+        self._answers = AnswerCache(cached_searches())
 
     # -- the index state (`indexer.index_state`) --------------------------------------------------
 
@@ -102,7 +153,11 @@ class SearchIndex:
     def search(self, query: Query) -> Results:
         started = time.perf_counter()
         with self._reading() as (snapshot, prepared):
-            results = self._search(snapshot, prepared, query)
+            answer = self._answers.get(prepared, query)
+            if answer is None:
+                answer = self._search(snapshot, prepared, query)
+                self._answers.put(prepared, query, answer)
+        results = copy(answer)  # the cached answer stays as it was made
         results.seconds = time.perf_counter() - started
         return results
 

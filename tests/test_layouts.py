@@ -392,3 +392,21 @@ def test_a_case_number_the_addresses_cannot_take_is_not_recorded() -> None:
     danish = "1. Punkt\n\nSagsnr.: 85.02.02-Ø00-5-17\n\nBeslutning\n\nGodkendt.\n"
     assert [parse_minutes(WEB.format(body=b), "x").items[0].case_number for b in (body, danish)] == [
         None, "85.02.02-Ø00-5-17"]
+
+
+def test_the_one_pattern_screen_never_rules_out_a_section_heading() -> None:
+    """`heading_match` first tests a line against one pattern joining a layout's section headings;
+    on every line of every text fixture and the corpus, in every layout, it finds what the patterns
+    one by one find."""
+    from indexer.parsing.lines import any_heading, heading_match, section_heading
+
+    root = Path(__file__).resolve().parent.parent
+    lines = {line.strip() for folder in (root / "tests" / "fixtures", root / "corpus")
+             for path in folder.rglob("*.txt") for line in path.read_text(encoding="utf-8", errors="replace").splitlines()}
+    lines = sorted(line for line in lines if line and len(line) <= 200)
+    assert len(lines) > 1500  # the distinct lines of those files
+    for layout in LAYOUTS:
+        assert any_heading(layout) is not None
+        screened = [heading_match(layout, line)[0] for line in lines]
+        assert screened == [section_heading(layout, line)[0] for line in lines], layout.name
+        assert any(screened), layout.name  # the fixtures hold headings of every layout

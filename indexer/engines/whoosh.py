@@ -28,7 +28,7 @@ from whoosh.index import LockError, clean_files
 
 from .. import querytext as qt
 from ..analysis import FULL_TEXT
-from ..document import FIELDS, Field
+from ..document import ANALYSED, FIELDS, Field
 from ..engine import IndexBusy
 
 ANALYZERS = {"full-text": FULL_TEXT}
@@ -55,17 +55,39 @@ class OurAnalysis(Analyzer):
                 token.text, token.pos, token.startchar, token.endchar = ours.text, ours.position, ours.start, ours.end
                 yield token
             return
-        # Indexing, the hot path: each word's forms come from the analyzer's cache (`index_tokens`).
-        index_forms = analyzer.index_forms
-        for position, match in enumerate(analyzer.tokenizer.regex.finditer(value)):
-            start = match.start()
-            for term, term_start, term_end in index_forms(match.group()):
+        # Indexing, the hot path: the terms made with the document (`AnalysedValue`), else each
+        # word's forms from the analyzer's cache (`index_tokens`). Character offsets only when whoosh
+        # asks (our fields keep positions, not offsets: snippets are ours).
+        if isinstance(value, AnalysedValue) and not chars:
+            for term, position in value.tokens:
                 token.text = term
-                if positions:
-                    token.pos = start_pos + position
-                if chars:
-                    token.startchar, token.endchar = start_char + start + term_start, start_char + start + term_end
+                token.pos = start_pos + position
                 yield token
+            return
+        for term, position, start, end in analyzer.index_tokens(value):
+            token.text = term
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+
+class AnalysedValue(str):
+    """A text field's value with its index tokens (`indexer.document.ANALYSED`) for `OurAnalysis`."""
+
+    tokens: Iterable[tuple[str, int]]
+
+
+def whoosh_fields(document: dict) -> dict:
+    """A document as whoosh's writer takes it: the text fields carry their tokens when it has them."""
+    analysed = document.get(ANALYSED)
+    fields = {name: value for name, value in document.items() if name != ANALYSED}
+    if analysed is not None:
+        for name, tokens in analysed.items():
+            fields[name] = AnalysedValue(fields[name])
+            fields[name].tokens = tokens
+    return fields
 
 
 def make_schema() -> Schema:
@@ -294,7 +316,7 @@ class WhooshWriter:
             for source, docs in documents:
                 writer.delete_by_term("source", source)
                 for doc in docs:
-                    writer.add_document(**doc)
+                    writer.add_document(**whoosh_fields(doc))
             writer.commit(optimize=optimize)
         except BaseException:
             try:

@@ -5,7 +5,7 @@ tokens of our own analysis as `tsvector` text, weighted by field.
 from __future__ import annotations
 
 from ... import document
-from ...analysis import FULL_TEXT
+from ...document import text_tokens
 from .schema import MULTI_VALUED, SINGLE_VALUED
 
 # The text fields (`indexer.document`) and their tsvector weight letters, heaviest boost first (a
@@ -36,7 +36,7 @@ def term_vectors(fields: dict) -> tuple[str, str]:
     offset = 1
     for field, weight in WEIGHTS.items():
         last = offset
-        for term, word, _start, _end in FULL_TEXT.index_tokens(fields[field]):
+        for term, word in text_tokens(fields, field):
             position = min(offset + word, MAX_POSITION)
             place = f"{position}{weight}"
             positions.setdefault(term, []).append(place)
