@@ -26,6 +26,9 @@ tantivy, FTS5  the references (benchmarks/references.py) on the same archive, pa
                indexer.load.load_meeting (parse seconds reported apart, and added for a build time
                comparable with ours): build seconds, index size, and in-process latency of the same mix.
 
+Every repetition is searched: the run turns off the answers a server keeps per index state
+(MINUTES_CACHED_SEARCHES=0), which would answer repetitions from memory.
+
 Engines alternate within every repetition (query by query, the order rotating each repetition), so
 machine noise hits all alike: in process ours on every engine and the references, over HTTP the
 servers of ours. Latency figures are nearest-rank p50/p95/p99 over all the samples of the mix
@@ -563,9 +566,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {ENGINE_LABELS[name]} left out: {reason}", file=sys.stderr, flush=True)
     references = [name for name in REFERENCE_NAMES if name not in skipped]
 
+    # Every search is searched: the answers a server keeps per index state (indexer.search.AnswerCache)
+    # would answer each repetition from memory. This process's apps and the servers it starts read it.
+    os.environ["MINUTES_CACHED_SEARCHES"] = "0"
     keys = [*map(ours_key, args.engines), *REFERENCE_NAMES]
     report = {"machine": machine_facts(),
               "settings": {"sizes": sizes, "repeat": repeat, "seed": args.seed, "quick": args.quick,
+                           "cached_searches": 0,
                            "our_engines": args.engines, "engines": keys,
                            "labels": {key: ENGINE_LABELS[key] for key in keys}},
               "sizes": {}}

@@ -127,6 +127,7 @@ def test_bench_quick_measures_ours_on_every_engine_and_each_reference(quick_run:
     assert {"cpus", "cpus_usable", "python", "platform"} <= set(report["machine"])
     settings = report["settings"]
     assert settings["quick"] is True
+    assert settings["cached_searches"] == 0  # every repetition searched
     assert settings["our_engines"] == ["tantivy", "whoosh"]  # the default: the embedded engines, the default engine first
     assert settings["engines"] == [*OURS, *REFERENCES]
     assert {key: settings["labels"][key] for key in OURS} == OURS_LABELS

@@ -14,7 +14,8 @@ from indexer.query import Query, query_from_params
 from indexer.results import results_to_dict
 from indexer.search import SearchIndex
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "hoeje-taastrup" / "direktionen"
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus" / "hoeje-taastrup" / "direktionen"
 AUDIT_REPORT_ITEMS = {"hoeje-taastrup-direktionen-2014-08-26-3", "hoeje-taastrup-direktionen-2016-11-30-1", "hoeje-taastrup-direktionen-2018-11-05-3"}
 
 
@@ -436,3 +437,43 @@ def test_a_word_in_the_text_ranks_above_the_word_as_a_part_in_the_title(tmp_path
     # Item 1 holds revisionsberetning(en) in its title and three times in its text; item 2 holds
     # beretningen once, on its own, in a longer text: the word itself ranks first.
     assert hits == ["hoeje-taastrup-direktionen-2021-02-01-2", "hoeje-taastrup-direktionen-2021-02-01-1"]
+
+
+def test_a_repeated_search_is_answered_from_the_answer_cache_until_the_index_changes(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    build_index(corpus, tmp_path / "index")
+    search = SearchIndex(tmp_path / "index")
+    searched = []
+    real_search = SearchIndex._search
+    monkeypatch.setattr(SearchIndex, "_search", lambda self, *args: searched.append(args[-1].text) or real_search(self, *args))
+    query = Query(text="revisionsberetning", page_size=100)
+    first = search.search(query)
+    again = search.search(Query(text="revisionsberetning", page_size=100))
+    assert (again.total, again.hits, again.facets) == (first.total, first.hits, first.facets)
+    assert searched == ["revisionsberetning"]  # the second answered from the cache
+    search.search(Query(text="revisionsberetning", page_size=100, sort="newest"))
+    assert len(searched) == 2  # another query is searched
+    # A commit: the cache is for the state it was filled in.
+    seed = corpus / "hoeje-taastrup" / "direktionen" / "2018-11-05.txt"
+    (seed.parent / "2099-01-05.txt").write_text(seed.read_text(encoding="utf-8").replace("05-11-2018", "05-01-2099"),
+                                                encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    after = search.search(Query(text="revisionsberetning", page_size=100))
+    assert (len(searched), after.total) == (3, first.total + 1)  # the copy's item 3 is about it
+    search.close()
+
+
+def test_the_answer_cache_can_be_turned_off(tmp_path, monkeypatch) -> None:
+    build_index(ROOT / "corpus", tmp_path / "index")
+    monkeypatch.setenv("MINUTES_CACHED_SEARCHES", "0")
+    search = SearchIndex(tmp_path / "index")
+    searched = []
+    real_search = SearchIndex._search
+    monkeypatch.setattr(SearchIndex, "_search", lambda self, *args: searched.append(1) or real_search(self, *args))
+    for _ in range(3):
+        search.search(Query(text="kmd"))
+    search.close()
+    assert searched == [1, 1, 1]
