@@ -9,6 +9,7 @@ Run: .venv/bin/python benchmarks/measure_index.py INDEX_DIR CORPUS_DIR > result.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -24,6 +25,8 @@ import bench  # noqa: E402
 from references import MixEntry, search_mix  # noqa: E402
 
 REPEAT = 20
+# Every repetition searched, as in bench.py: no answers kept per index state (indexer.search.AnswerCache).
+os.environ["MINUTES_CACHED_SEARCHES"] = "0"
 
 
 def timed(mix: list[MixEntry], search: Callable[[MixEntry], object]) -> dict:

@@ -1,6 +1,6 @@
 """Two reference search engines over the same archive as ours, for benchmarks/bench.py.
 
-Both index what our engine indexes (indexer/build.py `item_document`): per agenda item the title,
+Both index what our engine indexes (indexer/reading.py `item_document`): per agenda item the title,
 the decision text, the attachments and the full text (every section), ranked with the same field
 boosts, and the facets year, centre, case number and decision type. Each answers a query the way
 `/api/search` does: the total, the first page of ranked hits (PAGE_SIZE, as the API) with a snippet

@@ -1,7 +1,7 @@
 """The index document, declared once: one document per agenda item, and each field's kind.
 
 Every engine derives its schema from `FIELDS` (as django-haystack's backends build theirs from the
-index's fields), `indexer.build.item_document` fills it, and the query language takes the text
+index's fields), `indexer.reading.item_document` fills it, and the query language takes the text
 fields' ranking weights from it. A facet's field comes from its declaration in `indexer.facets`, so
 adding a facet is its `Facet(...)` and the field's value in `item_document`, nothing else.
 

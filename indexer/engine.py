@@ -1,6 +1,6 @@
 """The engine seam: what the search service and the index builder need from a search engine.
 
-An engine stores documents (dicts made by `indexer.build.item_document`, of the fields declared in
+An engine stores documents (dicts made by `indexer.reading.item_document`, of the fields declared in
 `indexer.document`), indexing the text fields
 with our own Danish analysis (`indexer.analysis`), and answers questions about one committed state
 of the index (a `Snapshot`) in document ids and bitmaps (pyroaring). Everything else (query text,

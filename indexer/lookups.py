@@ -115,5 +115,5 @@ class PageLookups:
 
 
 def full_text(record: dict) -> str:
-    """The indexed full text of an item: its sections, as `indexer.build.item_document` joins them."""
+    """The indexed full text of an item: its sections, as `indexer.reading.item_document` joins them."""
     return join_sections([section["text"] for section in record["sections"]])

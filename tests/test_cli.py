@@ -111,6 +111,16 @@ def test_index_refuses_a_file_over_max_file_mb(tmp_path) -> None:
         f"minutes: {corpus / 'hoeje-taastrup/direktionen/2017-12-04.txt'}: too large: 0.0442 MB, the limit is 0.04 MB (--max-file-mb)"])
 
 
+def test_index_jobs_reads_with_that_many_workers_and_refuses_zero(tmp_path) -> None:
+    result = run("index", "--corpus", CORPUS, "--index", tmp_path / "index", "--jobs", "2")
+    # the corpus: five Direktionen minutes, 44 items
+    assert (result.exit_code, result.stdout.split(";")[0], result.stdout.split(";")[1]) == (
+        0, "index rebuilt: 5 new, 0 changed, 0 unchanged, 0 removed, 0 failed files", " 44 items")
+    refused = run("index", "--corpus", CORPUS, "--index", tmp_path / "index", "--jobs", "0")
+    assert (refused.exit_code, refused.stderr.splitlines()[-1]) == (
+        2, "Error: Invalid value for '--jobs': 0 is not in the range x>=1.")
+
+
 def test_search_json(index_dir) -> None:
     result = run("search", "--json", "--index", index_dir, "--case", "14/32918")
     assert result.exit_code == 0
