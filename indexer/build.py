@@ -30,7 +30,7 @@ from .load import DEFAULT_MAX_FILE_MB
 from .originals import Originals
 from .prepared import dump_prepared, prepare, save_prepared
 from .reading import FileRead, ReadOptions, Readers, ReadRequest, default_jobs, item_document
-from .schema import (BUILD_LOCK, ORIGINALS, POINTER, current_generation, index_engine, pointer_engine, read_pointer,
+from .schema import (BUILD_LOCK, POINTER, current_generation, index_engine, pointer_engine, read_pointer,
                      write_pointer)
 
 __all__ = ["BuildReport", "IndexBusy", "IndexWriteError", "build_index", "item_document"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -199,6 +200,43 @@ def search(text, date_from, date_to, sort, limit, page, as_json, index_dir, base
         click.echo(f"  {url}#{hit.section}" if hit.section else f"  {url}")
         snippet = hit.snippet.replace("<mark>", "»").replace("</mark>", "«")
         click.echo(f"  {html.unescape(snippet)}")
+
+
+@main.command()
+@click.option("--format", "output", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="JSON Lines (one item a line, as /api/items/ID gives it) or CSV (one row an item).")
+@click.option("--output", "target", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write ('-': standard output).")
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(path_type=Path),
+              help="Index directory to export.")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True, envvar="MINUTES_BASE_URL",
+              help="Where the web UI is served ($MINUTES_BASE_URL): each item's url starts with it.")
+def export(output: str, target: str, index_dir: Path, base_url: str) -> None:
+    """Every item of the archive with its meeting, sections and decision, oldest meeting first."""
+    from .export import export_lines
+    from .search import IndexMissing, SearchIndex
+
+    try:
+        searcher = SearchIndex(index_dir)
+        items = searcher.coverage()["items"]  # the index is there before anything is written
+    except IndexMissing as error:
+        fail(str(error))
+        sys.exit(1)
+    try:
+        # A file appears whole or not at all (written beside it, then renamed).
+        with click.open_file(target, "w", encoding="utf-8", atomic=target != "-") as stream:
+            for line in export_lines(searcher.records(), output, base_url):
+                stream.write(line)
+    except BrokenPipeError:  # the reader stopped reading (`| head`): nothing to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as error:
+        fail(f"{target}: cannot write: {error.strerror or error}")
+        sys.exit(1)
+    finally:
+        searcher.close()
+    if target != "-":
+        click.echo(f"{items} {'punkt' if items == 1 else 'punkter'} skrevet til {target}", err=True)
 
 
 @main.command()

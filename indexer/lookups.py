@@ -5,6 +5,7 @@ and the index's copies of the source files. Engine-free, like the search (`index
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from pyroaring import BitMap
@@ -77,6 +78,13 @@ class PageLookups:
         """Every item under a case, oldest first."""
         with self.state.reading() as (snapshot, prepared):
             return self._records(snapshot, prepared, prepared.values["case"].ids(case_number))
+
+    def records(self) -> Iterator[dict]:
+        """Every item's stored record, oldest meeting first and in agenda order, all from one index
+        state (a stream: the bulk export)."""
+        with self.state.reading() as (snapshot, prepared):
+            for doc in prepared.oldest:
+                yield snapshot.record(doc)
 
     def neighbours(self, meeting_id: str, number: int) -> tuple[dict | None, dict | None]:
         """The items before and after an item on its meeting's agenda (None at either end)."""

@@ -36,3 +36,8 @@ def _escape(match: re.Match[str]) -> str:
 def xml_text(text: str) -> str:
     """`text` without the characters XML cannot hold (a feed with them is no XML at all)."""
     return _NOT_XML.sub("", text)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell starting with = + - @ would run as a formula in a spreadsheet: make it text."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text

@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from copy import copy
 from dataclasses import replace
@@ -135,6 +136,9 @@ class SearchIndex:
 
     def case(self, case_number: str) -> list[dict]:
         return self._pages.case(case_number)
+
+    def records(self) -> Iterator[dict]:
+        return self._pages.records()
 
     def neighbours(self, meeting_id: str, number: int) -> tuple[dict | None, dict | None]:
         return self._pages.neighbours(meeting_id, number)

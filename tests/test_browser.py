@@ -178,6 +178,23 @@ def test_search_facet_and_hit_lead_to_the_marked_section(server, page: Page) -> 
     page.screenshot(path=ARTIFACTS / "item-2018-11-05-3.png")
 
 
+def test_the_whole_archive_downloads_from_the_front_page_and_each_item_links_to_its_page(server, page: Page) -> None:
+    import json
+
+    page.goto(server)
+    expect(page.locator(".coverage")).to_contain_text("(JSON Lines, 44 punkter til og med 5. november 2018)")
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Hent hele arkivet som data").click()
+    download = downloading.value
+    records = [json.loads(line) for line in Path(download.path()).read_text(encoding="utf-8").splitlines()]
+    # streamed by the server: the corpus's five meetings, 7 + 8 + 10 + 10 + 9 items, oldest first
+    assert (download.suggested_filename, len(records), records[0]["id"], records[-1]["id"]) == (
+        "referater-2018-11-05.jsonl", 44, "hoeje-taastrup-direktionen-2014-08-26-1",
+        "hoeje-taastrup-direktionen-2018-11-05-9")
+    page.goto(records[-1]["url"])
+    expect(page.locator("h1")).to_contain_text(records[-1]["title"])
+
+
 def test_browse_case_history_and_keyboard_use(server, page: Page) -> None:
     page.goto(f"{server}/sager/14/32918")
     expect(page.locator("main li a[href*='/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/']")).to_have_count(4)

@@ -177,3 +177,46 @@ def test_search_without_index_says_so(tmp_path) -> None:
     result = run("search", "--index", tmp_path / "nowhere", "KMD")
     assert (result.exit_code, result.stderr.strip()) == (
         1, f"minutes: {tmp_path / 'nowhere'}: no index here; run 'minutes index' first")
+
+
+# The corpus: 2014-08-26 (Punkt 1-7), 2015-12-07 (1-8), 2016-11-30 (1-10), 2017-12-04 (1-10), 2018-11-05 (1-9).
+CORPUS_ITEMS = [f"hoeje-taastrup-direktionen-{day}-{number}"
+                for day, count in (("2014-08-26", 7), ("2015-12-07", 8), ("2016-11-30", 10), ("2017-12-04", 10),
+                                   ("2018-11-05", 9)) for number in range(1, count + 1)]
+
+
+def test_export_writes_every_item_as_json_lines_oldest_first(index_dir) -> None:
+    result = run("export", "--index", index_dir, "--base-url", "https://referater.example.dk")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (result.exit_code, [record["id"] for record in records]) == (0, CORPUS_ITEMS)
+    audit = records[CORPUS_ITEMS.index("hoeje-taastrup-direktionen-2018-11-05-3")]
+    assert (audit["title"], audit["case_number"], audit["meeting"]["date"], audit["url"].split("/")[2]) == (
+        "Status for revisionsberetning 2017 på BAC's område", "18/18580", "2018-11-05", "referater.example.dk")
+    assert audit["sections"][0]["text"].startswith("Revisionsberetningen for 2017 viser på Borger- og "
+                                                   "Arbejdsmarkedscenteret område fejl og mangler")
+
+
+def test_export_writes_a_csv_file_with_a_row_an_item(index_dir, tmp_path) -> None:
+    import csv
+
+    target = tmp_path / "arkiv.csv"
+    result = run("export", "--index", index_dir, "--format", "csv", "--output", target)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"44 punkter skrevet til {target}\n")
+    rows = list(csv.reader(target.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0] == ["id", "meeting_date", "municipality", "committee", "number", "title", "case_number", "closed",
+                       "decision_types", "decision", "centres", "proposers", "attachments", "url", "text"]
+    assert [row[0] for row in rows[1:]] == CORPUS_ITEMS
+    audit = dict(zip(rows[0], rows[1 + CORPUS_ITEMS.index("hoeje-taastrup-direktionen-2018-11-05-3")]))
+    assert {key: audit[key] for key in ("meeting_date", "committee", "number", "title", "case_number", "closed")} == {
+        "meeting_date": "2018-11-05", "committee": "Direktionen", "number": "3",
+        "title": "Status for revisionsberetning 2017 på BAC's område", "case_number": "18/18580", "closed": "false"}
+    assert "Revisionsberetningen for 2017 viser" in audit["text"]
+
+
+def test_export_names_a_missing_index_and_an_unwritable_file(index_dir, tmp_path) -> None:
+    missing = run("export", "--index", tmp_path / "nothing")
+    assert (missing.exit_code, missing.stderr) == (1, f"minutes: {tmp_path / 'nothing'}: no index here; "
+                                                      "run 'minutes index' first\n")
+    unwritable = run("export", "--index", index_dir, "--output", tmp_path / "no-such-folder" / "x.jsonl")
+    assert (unwritable.exit_code, unwritable.stderr) == (
+        1, f"minutes: {tmp_path / 'no-such-folder' / 'x.jsonl'}: cannot write: No such file or directory\n")

@@ -210,6 +210,33 @@ def test_every_item_of_every_fixture_keeps_the_published_item_schema(every_fixtu
     assert {"resume", "kompetence", "lovgrundlag"} <= kinds  # the ones that had drifted out of the schema
 
 
+def test_every_line_of_the_export_is_a_published_item_with_its_page(every_fixture_index) -> None:
+    import json
+
+    from indexer.search import SearchIndex
+
+    client = create_app(every_fixture_index, {"TESTING": True}).test_client()
+    document = client.get("/api/openapi.json").get_json()
+    validator = jsonschema_rs.Draft4Validator(json_schema(
+        {"$ref": "#/components/schemas/Item", "components": document["components"]}))
+    index = SearchIndex(every_fixture_index)
+    try:  # oldest meeting first (one day's by id), each in agenda order
+        meetings = sorted((meeting["date"], meeting["id"]) for meeting in index.meetings())
+        ids = [item["id"] for _date, meeting_id in meetings for item in index.meeting(meeting_id)]
+    finally:
+        index.close()
+    response = client.get("/api/export.jsonl")
+    lines = response.get_data(as_text=True).splitlines()
+    assert (response.status_code, response.mimetype, len(lines)) == (200, "application/x-ndjson", len(ids))
+    records = [json.loads(line) for line in lines]
+    assert [record["id"] for record in records] == ids
+    for record in records:
+        assert [error.message for error in validator.iter_errors(record)] == [], record["id"]
+        assert record["url"].startswith("http://localhost/")
+        page = client.get(record["url"].removeprefix("http://localhost"))
+        assert page.status_code == 200 and record["meeting"]["committee"] in page.get_data(as_text=True), record["url"]
+
+
 @pytest.fixture(scope="module", params=["corpus", "archive"])
 def contract_app(request, index_dir, archive_index):
     """The contract's server: the Direktionen corpus, and the archive of several committees and

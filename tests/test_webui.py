@@ -268,7 +268,9 @@ def test_no_suggestion_for_a_word_held_only_inside_compounds(client) -> None:
 def test_the_front_page_and_a_search_without_hits_say_what_the_archive_holds(client) -> None:
     coverage = ('44 punkter fra 5 møder, <time datetime="2014-08-26">26. august 2014</time> – '
                 '<time datetime="2018-11-05">5. november 2018</time>')
-    assert f'<p class="coverage">Arkivet rummer {coverage}.</p>' in page(client, "/")
+    assert (f'<p class="coverage">Arkivet rummer {coverage}.\n<a class="export-link" href="/api/export.jsonl" download>'
+            'Hent hele arkivet som data</a>\n(JSON Lines, 44 punkter til og med <time datetime="2018-11-05">'
+            '5. november 2018</time>)</p>') in page(client, "/")
     body = page(client, "/?q=byggetilladelse")
     assert f"<li>Arkivet rummer {coverage}: det, der blev besluttet før eller efter, kan ikke findes her.</li>" in body
 
@@ -818,7 +820,7 @@ def test_openapi_document_describes_every_endpoint(client, app) -> None:
     served = {re.sub(r"<[^>]+>", "{}", rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     assert served == {re.sub(r"\{\w+\}", "{}", path) for path in document["paths"]}
     assert set(document["paths"]) == {"/api/search", "/api/items/{id}", "/api/meetings", "/api/meetings/{id}",
-                                      "/api/cases/{case_number}", "/api/openapi.json", "/healthz", "/feed"}
+                                      "/api/cases/{case_number}", "/api/export.jsonl", "/api/openapi.json", "/healthz", "/feed"}
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
     assert names == {"q", "year", "centre", "case", "decision", "committee", "municipality", "from", "to", "sort", "size", "expand",
                      "page", "format"}
@@ -867,7 +869,7 @@ def test_webui_never_imports_whoosh_and_marks_only_indexer_html_safe() -> None:
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula() -> None:
-    from webui.api import spreadsheet_safe
+    from indexer.safetext import spreadsheet_safe
 
     assert [spreadsheet_safe(t) for t in ("=HYPERLINK(1)", "+1", "-x", "@a", "Budget 2019")] == [
         "'=HYPERLINK(1)", "'+1", "'-x", "'@a", "Budget 2019"]

@@ -10,13 +10,14 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from urllib.parse import quote
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, stream_with_context, url_for
 
+from indexer.export import export_lines
 from indexer.layouts import MUNICIPALITY_SLUGS
 from indexer.model import ITEM_ID_RE
 from indexer.query import CASE_VALUE_RE, QueryError, query_from_params
 from indexer.results import results_to_dict
-from indexer.safetext import xml_text
+from indexer.safetext import spreadsheet_safe, xml_text
 
 from .formatting import decision_label, plain_text
 from .openapi import openapi_document
@@ -82,11 +83,6 @@ def search():
                     headers={"Content-Disposition": 'attachment; filename="referater.csv"'})
 
 
-def spreadsheet_safe(text: str) -> str:
-    """A cell starting with = + - @ would run as a formula in a spreadsheet: make it text."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @bp.get("/api/items/<item_id>")
 def item(item_id: str):
     match = ITEM_ID_RE.match(item_id)
@@ -115,6 +111,16 @@ def with_original_urls(record: dict) -> dict:
 
 def absolute_or_none(path: str | None) -> str | None:
     return absolute(path) if path else None
+
+
+@bp.get("/api/export.jsonl")
+def export():
+    """Every item, streamed (`indexer.export`): a whole archive never sits in memory."""
+    searcher = get_searcher()
+    last = searcher.coverage()["last_meeting"] or "tom"  # no index: 503 before the stream starts
+    lines = export_lines(searcher.records(), "jsonl", request.url_root)
+    return Response(stream_with_context(lines), mimetype="application/x-ndjson",
+                    headers={"Content-Disposition": f'attachment; filename="referater-{last}.jsonl"'})
 
 
 @bp.get("/api/meetings")

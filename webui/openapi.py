@@ -245,6 +245,7 @@ SCHEMAS = {
             "page": _nullable({"type": "integer", "minimum": 1, "description": "Siden i referatets PDF, hvor punktet begynder."}),
             "original_url": _nullable(_string("Det originale referat, for en PDF ved punktets side (#page=N).")),
             "published_url": _nullable(_string("Punktets side hos kommunen (et høstet møde).")),
+            "url": _string("Kun i eksporten (/api/export.jsonl): punktets side her."),
             "published_pdf": _nullable(_string("Punktets tekst som PDF hos kommunen (et høstet møde).")),
             "recognised": {"type": "boolean", "description": "Teksten er læst maskinelt fra en skannet side og "
                                                               "kan indeholde genkendelsesfejl."},
@@ -322,6 +323,16 @@ DOCUMENT = {
             ],
             "responses": {"200": {"description": "Punktet.", "content": {"application/json": {"schema": _ref("Item")}}},
                           "404": ERROR_RESPONSE_404, "503": ERROR_RESPONSE_503},
+        }},
+        "/api/export.jsonl": {"get": {
+            "summary": "Hele arkivet: hvert punkt med møde, afsnit og beslutning",
+            "description": ("JSON Lines, strømmet: én linje pr. punkt, ældste møde først og i dagsordenens "
+                            "rækkefølge; hver linje er et Item med url (punktets side). Samme indhold som "
+                            "`minutes export`."),
+            "operationId": "export",
+            "responses": {"200": {"description": "Ét punkt pr. linje.", "content": {"application/x-ndjson": {
+                "schema": _ref("Item")}}},
+                          "503": ERROR_RESPONSE_503},
         }},
         "/api/meetings": {"get": {
             "summary": "Alle møder, nyeste først",
