@@ -37,6 +37,23 @@ class Hit:
 
 
 @dataclass(slots=True)
+class TrendBar:
+    period: str  # "2017", or "2017-03" in a month's trend
+    count: int  # the search's items from that period
+    first_day: str  # the period's first and last day (YYYY-MM-DD): the filter a bar leads to
+    last_day: str
+
+
+@dataclass(slots=True)
+class Trend:
+    """The search's items per year, or per month when they are all from one year (one bar a period
+    from the first to the last with items, periods without any included)."""
+
+    unit: str  # "year" or "month"
+    bars: list[TrendBar]
+
+
+@dataclass(slots=True)
 class Results:
     query: Query
     total: int
@@ -46,6 +63,7 @@ class Results:
     notice: str | None = None
     suggestion: str | None = None
     seconds: float = 0.0
+    trend: Trend | None = None  # None: the items are from one period, or there are none
 
     @property
     def pages(self) -> int:
@@ -73,4 +91,7 @@ def results_to_dict(results: Results) -> dict:
         "facets_truncated": results.facets_truncated,
         "notice": results.notice,
         "suggestion": results.suggestion,
+        "trend": None if results.trend is None else {
+            "unit": results.trend.unit,
+            "counts": [{"period": bar.period, "count": bar.count} for bar in results.trend.bars]},
     }

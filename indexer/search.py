@@ -8,6 +8,7 @@ the index state both read (`index_state`). No engine type crosses this module.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import os
 import re
@@ -31,7 +32,7 @@ from .index_state import IndexMissing, IndexState
 from .lookups import PageLookups, full_text
 from .prepared import Prepared, prepare
 from .query import EXPANDED_FACET_SIZE, Query
-from .results import FacetValue, Hit, Results
+from .results import FacetValue, Hit, Results, Trend, TrendBar
 from .querytext import MAX_QUERY_CHARS, MAX_TERMS, Every, Nothing, ParsedQuery, parse_query
 from .suggest import Suggester
 
@@ -192,12 +193,38 @@ class SearchIndex:
             notices.append(f"Afgrænsningen efter {', '.join(failed)} kunne ikke tælles og vises ikke.")
         hits = self._hits(snapshot, prepared, parsed, final, query, ranked) if final else []
         results = Results(query=query, total=len(final), hits=hits, facets=facets,
-                          facets_truncated=truncated, notice=" ".join(notices) or None)
+                          facets_truncated=truncated, notice=" ".join(notices) or None,
+                          trend=self._trend(prepared, final))
         if not final and QUOTED_WORD.search(query.text):
             self._unquoted(snapshot, prepared, query.text, allowed, results)
         if query.text.strip() and results.total <= 2 and not isinstance(tree, Nothing) and not results.suggestion:
             results.suggestion = self._suggest(snapshot, prepared, query.text, results.total)
         return results
+
+    @staticmethod
+    def _trend(prepared: Prepared, final: BitMap) -> Trend | None:
+        """The items of `final` per year, or per month when they are all from one year; None when
+        they are all from one month (a chart of one bar says nothing)."""
+        if not final:
+            return None
+        years = prepared.values["year"]
+        counts = {year: final.intersection_cardinality(years.ids(year)) for year in years.value_names()}
+        present = sorted(year for year, count in counts.items() if count)
+        if len(present) > 1:
+            return Trend("year", [TrendBar(str(year), counts.get(str(year), 0), f"{year}-01-01", f"{year}-12-31")
+                                  for year in range(int(present[0]), int(present[-1]) + 1)])
+        months: dict[str, int] = {}
+        for day, ids in prepared.dates.items():
+            if day.startswith(present[0]):
+                months[day[:7]] = months.get(day[:7], 0) + final.intersection_cardinality(ids)
+        found = sorted(month for month, count in months.items() if count)
+        if len(found) < 2:
+            return None
+        year, first, last = present[0], int(found[0][5:]), int(found[-1][5:])
+        return Trend("month", [TrendBar(f"{year}-{month:02d}", months.get(f"{year}-{month:02d}", 0),
+                                        f"{year}-{month:02d}-01",
+                                        f"{year}-{month:02d}-{calendar.monthrange(int(year), month)[1]:02d}")
+                               for month in range(first, last + 1)])
 
     @staticmethod
     def _unquoted(snapshot: Snapshot, prepared: Prepared, text: str, allowed: BitMap, results: Results) -> None:

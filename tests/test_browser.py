@@ -195,6 +195,15 @@ def test_the_whole_archive_downloads_from_the_front_page_and_each_item_links_to_
     expect(page.locator("h1")).to_contain_text(records[-1]["title"])
 
 
+def test_a_bar_of_the_trend_narrows_the_search_to_its_year(server, page: Page) -> None:
+    page.goto(f"{server}/?q=revisionsberetning")
+    expect(page.locator(".trend__caption")).to_have_text("Punkter pr. år")
+    page.get_by_role("link", name="2016: 1 punkt").click()
+    expect(page).to_have_url(re.compile(r"[?&]year=2016$"))
+    # 2016-11-30, Punkt 1 is the one audit report item of 2016
+    expect(page.locator(".hits .hit__title")).to_have_text(["Økonomiopfølgning 30-11-2016"])
+
+
 def test_browse_case_history_and_keyboard_use(server, page: Page) -> None:
     page.goto(f"{server}/sager/14/32918")
     expect(page.locator("main li a[href*='/moeder/hoeje-taastrup-direktionen-2015-12-07/punkt/']")).to_have_count(4)

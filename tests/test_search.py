@@ -358,7 +358,9 @@ def test_pagination(searcher) -> None:
 
 def test_results_json_shape(searcher) -> None:
     data = results_to_dict(searcher.search(Query(text="KMD", filters={"year": ["2017"]})))
-    assert sorted(data) == ["facets", "facets_truncated", "hits", "notice", "page", "pages", "suggestion", "total"]
+    assert sorted(data) == ["facets", "facets_truncated", "hits", "notice", "page", "pages", "suggestion", "total",
+                            "trend"]
+    assert data["trend"] is None  # one item: one month, a chart would say nothing
     assert sorted(data["facets"]) == ["case", "centre", "decision", "year"]
     assert data["facets"]["year"][0] == {"value": "2017", "label": "2017", "count": 1, "selected": True}
     assert sorted(data["hits"][0]) == ["case_number", "centres", "committee", "decision_types", "id", "meeting_date",
@@ -368,6 +370,35 @@ def test_results_json_shape(searcher) -> None:
     assert (data["hits"][0]["meeting_id"], data["hits"][0]["committee"], data["hits"][0]["municipality"]) == (
         "hoeje-taastrup-direktionen-2017-12-04", "Direktionen", "Høje-Taastrup")
     assert data["hits"][0]["url"] == "/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/6"
+
+
+def test_the_trend_counts_the_items_per_year_from_the_first_to_the_last(searcher) -> None:
+    # revisionsberetning: 2014-08-26 #3, 2016-11-30 #1, 2018-11-05 #3
+    trend = results_to_dict(searcher.search(Query(text="revisionsberetning")))["trend"]
+    assert trend == {"unit": "year", "counts": [{"period": "2014", "count": 1}, {"period": "2015", "count": 0},
+                                                {"period": "2016", "count": 1}, {"period": "2017", "count": 0},
+                                                {"period": "2018", "count": 1}]}
+
+
+def test_the_trend_of_one_year_counts_its_months(tmp_path) -> None:
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    seed = CORPUS / "2018-11-05.txt"
+    for day in ("2018-03-05", "2018-06-05"):  # the 2018-11-05 minutes again, earlier that year
+        year, month, date_of_month = day.split("-")
+        (corpus / "hoeje-taastrup" / "direktionen" / f"{day}.txt").write_text(
+            seed.read_text(encoding="utf-8").replace("05-11-2018", f"{date_of_month}-{month}-{year}"), encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    search = SearchIndex(tmp_path / "index")
+    trend = search.search(Query(text="revisionsberetning", filters={"year": ["2018"]})).trend
+    search.close()
+    # item 3 of each 2018 meeting: March, June and November, the months between without any
+    assert (trend.unit, [(bar.period, bar.count) for bar in trend.bars]) == ("month", [
+        ("2018-03", 1), ("2018-04", 0), ("2018-05", 0), ("2018-06", 1), ("2018-07", 0), ("2018-08", 0),
+        ("2018-09", 0), ("2018-10", 0), ("2018-11", 1)])
+    assert (trend.bars[1].first_day, trend.bars[1].last_day) == ("2018-04-01", "2018-04-30")
 
 
 def test_meetings_overview_is_newest_first_with_item_counts(searcher) -> None:

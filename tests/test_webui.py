@@ -275,6 +275,23 @@ def test_the_front_page_and_a_search_without_hits_say_what_the_archive_holds(cli
     assert f"<li>Arkivet rummer {coverage}: det, der blev besluttet før eller efter, kan ikke findes her.</li>" in body
 
 
+def test_a_search_draws_its_items_per_year_as_bars_that_say_their_count_and_link_to_the_year(client) -> None:
+    # revisionsberetning: 2014-08-26 #3, 2016-11-30 #1, 2018-11-05 #3
+    body = page(client, "/?q=revisionsberetning")
+    elements = Elements(body)
+    bars = [(attrs["href"], attrs["aria-label"]) for attrs, _text in elements.anchors if "&year=" in attrs["href"]
+            and attrs.get("aria-label")]
+    assert bars == [("/?q=revisionsberetning&year=2014", "2014: 1 punkt"), ("/?q=revisionsberetning&year=2015", "2015: 0 punkter"),
+                    ("/?q=revisionsberetning&year=2016", "2016: 1 punkt"), ("/?q=revisionsberetning&year=2017", "2017: 0 punkter"),
+                    ("/?q=revisionsberetning&year=2018", "2018: 1 punkt")]
+    assert elements.with_class("svg", "trend__chart")[0]["aria-labelledby"] == "trend-caption"
+    assert ('<a href="/?q=revisionsberetning&amp;year=2015" aria-label="2015: 0 punkter">' in body
+            and '<a href="/?q=revisionsberetning&amp;year=2016" aria-label="2016: 1 punkt">' in body)
+    assert ("<li>2014: 1 punkt</li><li>2015: 0 punkter</li><li>2016: 1 punkt</li><li>2017: 0 punkter</li>"
+            "<li>2018: 1 punkt</li>") in body
+    assert '<figure class="trend">' not in page(client, "/?q=kmd&year=2017")  # one item: no chart
+
+
 def test_notice_is_shown(client) -> None:
     body = page(client, "/?q=" + "x" * 5000)
     assert "Søgningen var for lang og er afkortet til 500 tegn." in body
@@ -720,7 +737,8 @@ def test_api_search_is_exactly_the_documented_results_json(client, searcher) -> 
         expected = results_to_dict(searcher.search(query_from_params(parse_qs(query))))
         assert response.get_json() == expected
     data = client.get("/api/search?q=revisionsberetning").get_json()
-    assert list(data) == ["total", "page", "pages", "hits", "facets", "facets_truncated", "notice", "suggestion"]
+    assert list(data) == ["total", "page", "pages", "hits", "facets", "facets_truncated", "notice", "suggestion",
+                          "trend"]
     assert {h["url"] for h in data["hits"]} == AUDIT_ITEMS
     assert "Status på revisionsberetninger" in client.get("/api/search?q=revisionsberetning").get_data(as_text=True)
 

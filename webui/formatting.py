@@ -132,8 +132,20 @@ def _balance_marks(result: list[Block]) -> None:
             block.lines = [fix(line) for line in block.lines]
 
 
+def period_label(period: str) -> str:
+    """A trend bar's period in words: 2017, or marts 2017."""
+    return period if len(period) == 4 else f"{MONTHS[int(period[5:]) - 1]} {period[:4]}"
+
+
+def short_period_label(period: str) -> str:
+    """Under a bar: the year, or the month's first three letters."""
+    return period if len(period) == 4 else MONTHS[int(period[5:]) - 1][:3]
+
+
 FILTERS = {
     "da_date": danish_date,
+    "period_label": period_label,
+    "short_period_label": short_period_label,
     "decision_label": decision_label,
     "heading": heading,
     "plain_text": plain_text,

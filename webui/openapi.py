@@ -143,7 +143,7 @@ SCHEMAS = {
     },
     "SearchResults": {
         "type": "object",
-        "required": ["total", "page", "pages", "hits", "facets", "facets_truncated", "notice", "suggestion"],
+        "required": ["total", "page", "pages", "hits", "facets", "facets_truncated", "notice", "suggestion", "trend"],
         "properties": {
             "total": {"type": "integer", "minimum": 0},
             "page": {"type": "integer", "minimum": 1},
@@ -161,6 +161,16 @@ SCHEMAS = {
                                      f"{facet.name} viser de {facet.size} hyppigste" for facet in FACETS if facet.size) + ")."},
             "notice": _nullable(_string("Besked om noget, der blev ændret i søgningen.")),
             "suggestion": _nullable(_string("'Mente du'-forslag til søgeteksten.")),
+            "trend": _nullable({
+                "type": "object", "required": ["unit", "counts"],
+                "description": ("Søgningens punkter pr. år, eller pr. måned når de alle er fra ét år: én periode pr. "
+                                "år (måned) fra den første til den sidste med punkter, også dem uden; null når alle "
+                                "punkter er fra én måned, eller der ingen er."),
+                "properties": {
+                    "unit": _string("year eller month.", enum=["year", "month"]),
+                    "counts": _array({"type": "object", "required": ["period", "count"], "properties": {
+                        "period": _string("ÅÅÅÅ, eller ÅÅÅÅ-MM for en måned."),
+                        "count": {"type": "integer", "minimum": 0}}})}}),
         },
     },
     "Participant": {

@@ -126,6 +126,14 @@ class SearchState:
         pairs = self._unpaged()
         return self._url(pairs + ([("page", str(page))] if page > 1 else []))
 
+    def period_url(self, period: str, first_day: str, last_day: str) -> str:
+        """This search narrowed to a trend bar's period: its year, or a month's days within its year."""
+        pairs = [(k, v) for k, v in self._unpaged() if k not in ("year", "from", "to")]
+        pairs.append(("year", period[:4]))
+        if len(period) > 4:
+            pairs += [("from", first_day), ("to", last_day)]
+        return self._url(pairs)
+
     def clear_filters(self) -> str:
         return self._url((k, v) for k, v in self._unpaged() if k in ("q", "sort"))
 
