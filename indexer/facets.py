@@ -38,7 +38,7 @@ class Facet:
     order: str = "count"  # "count": most frequent first, then by value; "newest": by value, descending
     known: tuple[str, ...] = ()  # values in their own order, which breaks ties of "count" before the value
     value_label: Callable[[str], str] = str  # the Danish label of a value
-    needs_two_values: bool = False  # hidden while the archive holds fewer than two values
+    shown_from: int = 0  # hidden while the archive holds fewer values (a committee facet of one says nothing)
     multiple: bool = False  # an item may have several values (comma-separated in the document)
     municipality: str | None = None  # one municipality's own facet (its centres): only its items have values
 
@@ -65,9 +65,9 @@ def _one_of(values: Sequence[str]) -> str:
 # decision early (what users narrow by most), one municipality's own centres last.
 FACETS: tuple[Facet, ...] = (
     Facet("municipality", "municipality", "Kommune", "Kommune, fx Høje-Taastrup (gentag for flere).",
-          "Only this municipality, e.g. Høje-Taastrup (repeatable).", needs_two_values=True),
+          "Only this municipality, e.g. Høje-Taastrup (repeatable).", shown_from=2),
     Facet("committee", "committee", "Udvalg", "Udvalg, fx Direktionen (gentag for flere).",
-          "Only this committee, e.g. Direktionen (repeatable).", needs_two_values=True),
+          "Only this committee, e.g. Direktionen (repeatable).", shown_from=2),
     Facet("year", "year", "År", "Mødeår ÅÅÅÅ (gentag for flere; de ORes).",
           "Only this year (repeat for several: they are ORed).",
           pattern=r"[0-9]{4}", invalid="'{value}' er ikke et årstal", order="newest"),
@@ -80,6 +80,13 @@ FACETS: tuple[Facet, ...] = (
     Facet("case", "case", "Sag", "Sagsnummer som referatet skriver det, fx 14/32918 (gentag for flere).",
           "Only this case number, as the minutes print it, e.g. 14/32918 (repeatable).",
           pattern=CASE_VALUE, invalid="'{value}' er ikke et sagsnummer (fx 14/32918)", size=10),
+    Facet("vote", "vote", "Afstemning", "ja: kun punkter, hvis beslutning gengiver en afstemning.",
+          "ja: only items whose decision prints a vote.", pattern="ja", invalid="'{value}' er ikke ja",
+          value_label=lambda value: "Kun punkter med afstemning", shown_from=1),
+    Facet("against", "voted_against", "Stemt imod",
+          "Parti (bogstav eller navn, som referatet skriver det), der stemte imod, fx Ø (gentag for flere).",
+          "Only items where this party voted against, as the minutes name it, e.g. Ø (repeatable).",
+          size=10, multiple=True, shown_from=1),
     Facet("centre", "centres", "Center", "Høje-Taastrup Kommunes centerkode, fx BAC (gentag for flere).",
           "Only items naming this centre code of Høje-Taastrup Kommune, e.g. BAC (repeatable).",
           value_label=centre_name, multiple=True, municipality=CENTRES_MUNICIPALITY),

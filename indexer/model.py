@@ -61,9 +61,26 @@ class SubDecision:
 
 
 @dataclass(slots=True)
+class Vote:
+    """A vote printed in a decision: the parties (letters or names as printed; members' names when no
+    party is given) that voted for, against and abstained, the numbers where printed, and the text it
+    was read from. `reserved`: parties that reserved their position ("tog forbehold"), not a vote."""
+
+    in_favour: list[str] = field(default_factory=list)
+    against: list[str] = field(default_factory=list)
+    abstained: list[str] = field(default_factory=list)
+    in_favour_count: int | None = None
+    against_count: int | None = None
+    abstained_count: int | None = None
+    reserved: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass(slots=True)
 class Decision:
     text: str = ""
     parts: list[SubDecision] = field(default_factory=list)
+    vote: Vote | None = None  # when the decision prints one (`indexer.parsing.votes`)
 
     @property
     def types(self) -> list[str]:
@@ -165,6 +182,14 @@ def meeting_to_dict(meeting: Meeting) -> dict:
     }
 
 
+def vote_to_dict(vote: Vote | None) -> dict | None:
+    if vote is None:
+        return None
+    return {"in_favour": vote.in_favour, "against": vote.against, "abstained": vote.abstained,
+            "in_favour_count": vote.in_favour_count, "against_count": vote.against_count,
+            "abstained_count": vote.abstained_count, "reserved": vote.reserved, "text": vote.text}
+
+
 def item_to_dict(item: AgendaItem) -> dict:
     return {
         "id": item.id,
@@ -180,6 +205,7 @@ def item_to_dict(item: AgendaItem) -> dict:
             "parts": [
                 {"heading": p.heading, "text": p.text, "type": p.type} for p in item.decision.parts
             ],
+            "vote": vote_to_dict(item.decision.vote),
         },
         "centres": item.centres,
         "proposers": item.proposers,

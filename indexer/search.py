@@ -260,8 +260,8 @@ class SearchIndex:
         truncated: dict[str, bool] = {}
         failed: list[str] = []
         for facet in FACETS:
-            if facet.needs_two_values and len(prepared.values[facet.name]) < 2:
-                continue  # one committee: the facet would say nothing
+            if len(prepared.values[facet.name]) < facet.shown_from:
+                continue  # one committee, no votes: the facet would say nothing
             try:
                 scope = matched
                 for other, selection in selections.items():

@@ -130,6 +130,20 @@ def archive_server(archive_index: Path):
 
 
 @pytest.fixture(scope="module")
+def votes_server(tmp_path_factory: pytest.TempPathFactory):
+    """The corpus and a Byråd meeting whose decisions print votes (tests/fixtures/votes/)."""
+    from indexer.build import build_index
+
+    corpus = tmp_path_factory.mktemp("votes-corpus")
+    shutil.copytree(ROOT / "corpus", corpus, dirs_exist_ok=True)
+    shutil.copy(ROOT / "tests" / "fixtures" / "votes" / "hoeje-taastrup-byraadet-2019-06-18.txt", corpus)
+    index = tmp_path_factory.mktemp("votes-index")
+    assert build_index(corpus, index).failed == []
+    with serving(index) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
 def browser():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
@@ -398,6 +412,24 @@ ARCHIVE_PAGE_TYPES = {
 @pytest.mark.parametrize("width", [1280, 390])
 def test_every_page_type_has_no_accessibility_violations(server, browser, width) -> None:
     assert axe_violations(browser, server, PAGE_TYPES, width) == {}
+
+
+VOTES_PAGE_TYPES = {"vote-item": "/moeder/hoeje-taastrup-byraadet-2019-06-18/punkt/3",
+                    "vote-search": "/?q=godkendt&vote=ja"}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_pages_with_votes_have_no_accessibility_violations(votes_server, browser, width) -> None:
+    assert axe_violations(browser, votes_server, VOTES_PAGE_TYPES, width) == {}
+
+
+def test_who_voted_against_narrows_the_search_and_the_item_shows_the_vote(votes_server, page: Page) -> None:
+    page.goto(votes_server)
+    page.locator('section[aria-labelledby="facet-against"]').get_by_role("link", name=re.compile(r"^F\b")).click()
+    # F voted against only in Punkt 2: "Godkendt med 21 stemmer mod 4 (F og Ø)."
+    expect(page.locator(".hits .hit__title")).to_have_text(["Budgetforslag 2020 - 1. behandling"])
+    page.locator(".hits .hit__title a").click()
+    expect(page.locator(".decision .vote")).to_contain_text("ImodF, Ø4 stemmer")
 
 
 HARVESTED_PAGE_TYPES = {

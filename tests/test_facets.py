@@ -14,7 +14,7 @@ from indexer.schema import FACET_FIELDS
 from webui.openapi import openapi_document
 from webui.state import FACET_NAMES, PARAMS
 
-NAMES = ["municipality", "committee", "year", "decision", "case", "centre"]  # display order
+NAMES = ["municipality", "committee", "year", "decision", "case", "vote", "against", "centre"]  # display order
 
 
 def test_every_place_that_names_facets_takes_them_from_the_declarations() -> None:

@@ -36,7 +36,7 @@ MEETING_PAGE = f"{HOST}/vis?id=7e3d9a41-2b6c-4f0e-a8d5-1c9b0e4f6a72"
 
 
 def decided(text: str, kind: str) -> dict:
-    return {"text": text, "types": [kind], "parts": [{"heading": None, "text": text, "type": kind}]}
+    return {"text": text, "types": [kind], "parts": [{"heading": None, "text": text, "type": kind}], "vote": None}
 
 
 def section(kind: str, heading: str, text: str) -> dict:

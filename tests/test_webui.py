@@ -394,7 +394,7 @@ def test_a_truncated_facet_can_show_all_its_values(client) -> None:
     assert '<p class="facet__note"><a href="/#facet-case">Vis færre</a></p>' in cases
     data = client.get("/api/search?expand=case").get_json()
     assert (len(data["facets"]["case"]), data["facets_truncated"]["case"]) == (33, False)
-    assert client.get("/api/search?expand=year").get_json() == {"error": {"param": "expand", "message": "skal være case"}}
+    assert client.get("/api/search?expand=year").get_json() == {"error": {"param": "expand", "message": "skal være case eller against"}}
 
 
 def test_a_clean_address_is_served_without_a_redirect(client) -> None:
@@ -840,8 +840,8 @@ def test_openapi_document_describes_every_endpoint(client, app) -> None:
     assert set(document["paths"]) == {"/api/search", "/api/items/{id}", "/api/meetings", "/api/meetings/{id}",
                                       "/api/cases/{case_number}", "/api/export.jsonl", "/api/openapi.json", "/healthz", "/feed"}
     names = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
-    assert names == {"q", "year", "centre", "case", "decision", "committee", "municipality", "from", "to", "sort", "size", "expand",
-                     "page", "format"}
+    assert names == {"q", "year", "centre", "case", "decision", "vote", "against", "committee", "municipality", "from",
+                     "to", "sort", "size", "expand", "page", "format"}
     # Every $ref resolves.
     refs = set(re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(document)))
     assert refs <= set(document["components"]["schemas"])

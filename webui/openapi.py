@@ -99,6 +99,26 @@ ERROR_RESPONSE_404 = {"description": "Findes ikke (også ved en ugyldig dato ell
 ERROR_RESPONSE_503 = {"description": "Der er intet søgeindeks endnu.",
                       "content": {"application/json": {"schema": _ref("Error")}}}
 
+
+# A vote read from a decision (indexer/parsing/votes.py); inline, as OpenAPI 3.0 ignores `nullable` beside a $ref.
+VOTE = {
+    "type": "object",
+    "required": ["in_favour", "against", "abstained", "in_favour_count", "against_count", "abstained_count",
+                 "reserved", "text"],
+    "description": "En afstemning, som beslutningen gengiver den (læst maskinelt).",
+    "properties": {
+        "in_favour": _array({"type": "string"}, "Partier (bogstav eller navn som trykt), der stemte for; "
+                                                "medlemmernes navne, hvor intet parti er nævnt."),
+        "against": _array({"type": "string"}, "Partier, der stemte imod."),
+        "abstained": _array({"type": "string"}, "Partier, der undlod at stemme."),
+        "in_favour_count": _nullable({"type": "integer", "minimum": 0}),
+        "against_count": _nullable({"type": "integer", "minimum": 0}),
+        "abstained_count": _nullable({"type": "integer", "minimum": 0}),
+        "reserved": _array({"type": "string"}, "Partier, der tog forbehold (ingen stemme)."),
+        "text": _string("Teksten, afstemningen er læst af."),
+    },
+}
+
 SCHEMAS = {
     "Error": {
         "type": "object", "required": ["error"],
@@ -218,7 +238,8 @@ SCHEMAS = {
         "type": "object", "required": ["text", "types", "parts"],
         "properties": {"text": {"type": "string"},
                        "types": _array({"type": "string", "enum": list(DECISION_TYPES)}),
-                       "parts": _array(_ref("DecisionPart"))},
+                       "parts": _array(_ref("DecisionPart")),
+                       "vote": _nullable(VOTE)},
     },
     "Section": {
         "type": "object", "required": ["kind", "heading", "text", "anchor", "start", "end"],

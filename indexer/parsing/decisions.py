@@ -6,6 +6,7 @@ import re
 
 from ..model import Decision, SubDecision
 from .text import SENTENCE_END
+from .votes import read_vote
 
 # Decision rules: the strongest verdict in a (sub-)decision wins, in this order. A committee that
 # recommends a matter to the council ("Anbefales", "anbefales godkendt") has not decided it: anbefalet.
@@ -74,4 +75,5 @@ def parse_decision(text: str, sub_headings: bool = True) -> Decision:
         for heading, body in groups
         if body
     ]
-    return Decision("\n\n".join(paragraphs), parts)
+    text = "\n\n".join(paragraphs)
+    return Decision(text, parts, read_vote(text))
