@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -197,6 +199,22 @@ def read_file(request: ReadRequest) -> FileRead:
                     list(meeting.warnings), recognised)
 
 
+def end_with(build: int) -> None:
+    """A worker's first step: end when the build that started it is gone. A worker waits for its next
+    file on a queue that a killed build never closes, and would wait for ever."""
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(build, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # another user's process took the number: ours is gone
+                os._exit(1)
+
+    threading.Thread(target=watch, name="end-with-the-build", daemon=True).start()
+
+
 class Readers:
     """Reads files in `jobs` worker processes (started at the second file: a one-file update needs
     none), or here when `jobs` is 1. `read` returns a handle whose `result()` is the file's FileRead."""
@@ -226,11 +244,10 @@ class Readers:
         """`request` to a worker; a pool broken by a worker that died is replaced by a new one."""
         while True:
             if self._executor is None:
-                # forkserver: workers start from a clean process that has imported the reader once,
-                # never a fork of this one (its threads: the engine's writer, database pools).
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["indexer.reading"])
-                self._executor = ProcessPoolExecutor(self.jobs, mp_context=context)
+                # spawn: workers start as clean processes, never a fork of this one (its threads: the
+                # engine's writer, database pools), and with no server process to outlive a build.
+                self._executor = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"),
+                                                     initializer=end_with, initargs=(os.getpid(),))
             try:
                 return self._executor.submit(read_file, request)
             except BrokenProcessPool:

@@ -103,3 +103,46 @@ def test_a_file_whose_worker_dies_twice_is_named_as_failed() -> None:
     assert (readers.submitted, read) == (2, FileRead(
         "hoeje-taastrup/direktionen/2018-11-05.txt",
         failure="its reading process ended unexpectedly twice (out of memory?); the file was not read"))
+
+
+def children(pid: int) -> dict[int, str]:
+    """The processes whose parent is `pid`: their command lines."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def test_the_workers_end_when_the_build_is_killed(tmp_path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seed = SEED.read_text(encoding="utf-8")
+    for number in range(300):  # enough files to keep two workers reading for seconds
+        day = f"20{10 + number // 28:02d}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+        (corpus / f"{day}-{number}.txt").write_text(
+            seed.replace("05-11-2018", f"{day[8:]}-{day[5:7]}-{day[:4]}").replace("Punkt 1:", f"Punkt 1: {number}"),
+            encoding="utf-8")
+    build = subprocess.Popen([sys.executable, "-m", "indexer", "index", "--corpus", str(corpus), "--index",
+                              str(tmp_path / "index"), "--jobs", "2"], cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and build.poll() is None and time.monotonic() < deadline:
+        workers = [pid for pid, command in children(build.pid).items() if "spawn_main" in command]
+        time.sleep(0.05)
+    assert (len(workers), build.poll()) == (2, None)  # the moment: two workers reading, the build running
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 15
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []
