@@ -296,12 +296,22 @@ class Server:
         return time.perf_counter() - self.started
 
     def get(self, path: str) -> tuple[int, bytes]:
-        """GET over the one keep-alive connection of this benchmark's client."""
-        if self.connection is None:
-            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
-        self.connection.request("GET", path)
-        response = self.connection.getresponse()
-        return response.status, response.read()
+        """GET over the one keep-alive connection of this benchmark's client. The server closes a
+        connection idle for 10 s (as it should: webui/server.py), as this one is while the other
+        engines' indexes are updated: then it opens a new one."""
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT)
+            try:
+                self.connection.request("GET", path)
+                response = self.connection.getresponse()
+                return response.status, response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()
+                self.connection = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
 
     def search(self, entry: MixEntry) -> bytes:
         status, body = self.get(api_path(entry))
