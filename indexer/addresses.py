@@ -14,6 +14,13 @@ ITEM = "/moeder/<meeting_id>/punkt/<int:number>"
 CASE = "/sager/<path:case_number>"
 ORIGINAL = "/originaler/<name>"
 HELP = "/hjaelp"
+# E-mail alerts (webui/alerts.py): the subscribe form posts to ALERTS; the token is an alert's key.
+ALERTS = "/beskeder"
+ALERT_NEW = "/beskeder/ny"
+ALERT_SENT = "/beskeder/tjek-din-post"
+ALERT_CONFIRM = "/beskeder/bekraeft/<token>"
+ALERT_MANAGE = "/beskeder/<token>"
+ALERT_END = "/beskeder/afmeld/<token>"
 
 _PLACEHOLDER = re.compile(r"<(?:\w+:)?(\w+)>")
 

@@ -298,6 +298,62 @@ def migrate(index_dir: Path) -> None:
     click.echo(f"{schema}: applied {', '.join(applied)}" if applied else f"{schema}: up to date")
 
 
+@main.group()
+def alerts() -> None:
+    """E-mail alerts of saved searches (subscribed on the search page; README, "E-mail alerts")."""
+
+
+@alerts.command()
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(path_type=Path),
+              help="Index directory the alerts search (their store is beside it, or in its database).")
+@click.option("--base-url", envvar="MINUTES_BASE_URL", default=None,
+              help="Where the web UI is served ($MINUTES_BASE_URL), e.g. https://referater.example.dk: the "
+                   "messages link to it.")
+def send(index_dir: Path, base_url: str | None) -> None:
+    """Send each confirmed alert one digest of the items added since its last (run it from cron or a
+    systemd timer). SMTP and sender come from $MINUTES_SMTP_URL and $MINUTES_MAIL_FROM."""
+    from .alerts.digest import send_digests
+    from .alerts.mail import MailError, MailSettings
+    from .alerts.store import StoreUnavailable, open_store
+    from .search import IndexMissing, SearchIndex
+
+    if not base_url or not base_url.startswith(("http://", "https://")):
+        fail("--base-url (or $MINUTES_BASE_URL) must say where the site is served, e.g. https://referater.example.dk")
+        sys.exit(2)
+    try:
+        settings = MailSettings.from_environment()
+        if settings is None:
+            raise MailError("$MINUTES_SMTP_URL and $MINUTES_MAIL_FROM are not set: e-mail alerts are off")
+        searcher = SearchIndex(index_dir)
+        report = send_digests(open_store(index_dir), searcher, settings, base_url)
+    except (IndexMissing, MailError, StoreUnavailable) as error:
+        fail(str(error))
+        sys.exit(1)
+    for failure in report.failures:
+        fail(failure)
+    click.echo(f"{report.sent} {'besked' if report.sent == 1 else 'beskeder'} sendt med {report.listed} "
+               f"{'punkt' if report.listed == 1 else 'punkter'} ({report.alerts} bekræftede abonnementer, "
+               f"{report.new_items} nye punkter i arkivet)")
+    if report.failures:
+        sys.exit(1)
+
+
+@alerts.command()
+@click.option("--index", "index_dir", default=DEFAULT_INDEX, show_default=True, type=click.Path(path_type=Path),
+              help="Index directory whose alerts to count.")
+def status(index_dir: Path) -> None:
+    """How many alerts are confirmed and awaiting confirmation, and where they are kept (never who)."""
+    from .alerts.store import StoreUnavailable, open_store
+
+    try:
+        store = open_store(index_dir)
+        counts = store.counts()
+    except StoreUnavailable as error:
+        fail(str(error))
+        sys.exit(1)
+    click.echo(f"{counts['confirmed']} bekræftede, {counts['pending']} venter på bekræftelse ({store.where})")
+
+
 from .harvest.cli import harvest  # noqa: E402  (a command of its own package: indexer/harvest/)
 
 main.add_command(harvest)

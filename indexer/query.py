@@ -30,6 +30,7 @@ class Query:
     page: int = 1
     page_size: int = 10
     expanded: tuple[str, ...] = ()  # facets to list in full ("vis alle"), up to EXPANDED_FACET_SIZE values
+    among: frozenset[tuple[str, int]] | None = None  # only these items, (meeting id, number): an alert's new ones
 
     def selected(self, facet: str) -> list[str]:
         return self.filters.get(facet, [])

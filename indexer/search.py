@@ -67,7 +67,7 @@ class AnswerCache:
     @staticmethod
     def key(query: Query) -> tuple:
         return (query.text, tuple(sorted((name, tuple(values)) for name, values in query.filters.items() if values)),
-                query.date_from, query.date_to, query.sort, query.page, query.page_size, query.expanded)
+                query.date_from, query.date_to, query.sort, query.page, query.page_size, query.expanded, query.among)
 
     def get(self, state: object, query: Query) -> Results | None:
         with self._lock:
@@ -141,6 +141,11 @@ class SearchIndex:
     def records(self) -> Iterator[dict]:
         return self._pages.records()
 
+    def item_keys(self) -> list[tuple[str, int]]:
+        """Every item in the index, as (meeting id, number)."""
+        with self._reading() as (_snapshot, prepared):
+            return list(prepared.by_item)
+
     def neighbours(self, meeting_id: str, number: int) -> tuple[dict | None, dict | None]:
         return self._pages.neighbours(meeting_id, number)
 
@@ -174,6 +179,8 @@ class SearchIndex:
         allowed = dates if dates is not None else prepared.live  # what the filters allow, whatever the text
         for selection in selections.values():
             allowed = allowed & selection
+        if query.among is not None:
+            allowed = allowed & BitMap(prepared.by_item[key] for key in query.among if key in prepared.by_item)
         ranked: list[int] | None = None
         if isinstance(tree, Every):
             matched = prepared.live

@@ -79,7 +79,10 @@ def create_app(index_dir: str | os.PathLike | None = None, test_config: dict | N
 
     searcher.init_app(app, app.config["INDEX_DIR"])
 
-    from . import api, pages
+    from . import alerts, api, pages
+
+    alerts.init_app(app, app.config["INDEX_DIR"])
+    app.register_blueprint(alerts.bp)
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
+from indexer.alerts.searches import SEARCH_PARAMS
 from indexer.facets import FACETS as FACET_DECLARATIONS
 from indexer.facets import facet_label
 from indexer.query import MAX_PAGE
@@ -144,6 +145,10 @@ class SearchState:
     def follow_url(self) -> str:
         """The page that explains how to follow this search's feed."""
         return self._url([(k, v) for k, v in self._unpaged() if k not in ("sort", "size", "expand")], endpoint="pages.follow")
+
+    def alert_search(self) -> str:
+        """The search an e-mail alert saves: the parameters that choose items (`indexer.alerts.searches`)."""
+        return urlencode([(k, v) for k, v in self.pairs if k in SEARCH_PARAMS])
 
     def csv_url(self) -> str:
         return self._url([(k, v) for k, v in self._unpaged() if k not in ("size", "expand")], endpoint="api.search", format="csv")
