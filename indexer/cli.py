@@ -260,9 +260,12 @@ def serve(index_dir: Path, host: str, port: int, threads: int, max_connections: 
 
     from .search import IndexMissing, SearchIndex
 
+    from .alerts.mail import MailError, MailSettings
+
     try:
         SearchIndex(index_dir).close()
-    except IndexMissing as error:
+        MailSettings.from_environment()  # e-mail alerts: off, or settings that work
+    except (IndexMissing, MailError) as error:
         fail(str(error))
         sys.exit(1)
     app = create_app(index_dir)

@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 
 from conftest import CORPUS
 from indexer.alerts import digest
-from indexer.alerts.mail import MailSettings
+from indexer.alerts.mail import MailError, MailSettings
 from indexer.alerts.store import open_store
 from indexer.build import build_index
 from indexer.query import Query
@@ -321,7 +321,8 @@ def test_a_digest_the_server_refuses_is_reported_without_the_address_and_sent_ne
     site.mailbox.refuse.add(ADDRESS)
     run = site.send()
     assert run.returncode == 1
-    assert run.stderr == f"minutes: alert {token[:6]}…: SMTP: the recipient was refused\n"
+    # The server's answer quotes the address; the report does not.
+    assert run.stderr == f"minutes: alert {token[:6]}…: SMTP: 554 5.7.1 <adressen>: message refused\n"
     assert ADDRESS not in run.stdout + run.stderr
     site.mailbox.refuse.clear()
     assert site.send().stdout.startswith("1 besked sendt med 1 punkt")
@@ -357,3 +358,39 @@ def test_a_search_among_given_items_finds_only_those(searcher: SearchIndex) -> N
     assert [hit.url for hit in browsing.hits] == ["/moeder/hoeje-taastrup-direktionen-2018-11-05/punkt/1",
                                                   "/moeder/hoeje-taastrup-direktionen-2017-12-04/punkt/6"]
     assert searcher.search(Query(text="kmd")).total > 1  # without `among`, KMD is named elsewhere too
+
+
+def test_serve_refuses_mail_settings_that_cannot_work_in_one_line(site: Site) -> None:
+    env = {**os.environ, "MINUTES_SMTP_URL": "ftp://user:secret@mail.example.dk", "MINUTES_MAIL_FROM": SENDER}
+    run = subprocess.run([sys.executable, "-m", "indexer", "serve", "--index", str(site.index), "--port", str(free_port())],
+                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stderr) == (1, "minutes: $MINUTES_SMTP_URL: 'ftp://user@mail.example.dk' is not "
+                                               "smtp://host[:port] or smtps://host[:port]\n")  # never the password
+
+
+def test_mail_settings_read_the_server_its_port_and_login() -> None:
+    settings = MailSettings.from_environment({"MINUTES_SMTP_URL": "smtps://ud%40valg:hemm%C3%A6lig@mail.example.dk",
+                                              "MINUTES_MAIL_FROM": "Referater <referater@example.dk>"})
+    assert settings.server() == ("smtps", "mail.example.dk", 465, "ud@valg", "hemmælig")
+    assert MailSettings("smtp://mail.example.dk", SENDER).server() == ("smtp", "mail.example.dk", 587, None, None)
+    assert MailSettings("smtp://mail.example.dk:2525", SENDER).server()[2] == 2525
+    assert MailSettings.from_environment({}) is None
+    with pytest.raises(MailError, match=r"^\$MINUTES_MAIL_FROM: 'Referater' is not an e-mail address$"):
+        MailSettings.from_environment({"MINUTES_SMTP_URL": "smtp://mail.example.dk", "MINUTES_MAIL_FROM": "Referater"})
+
+
+def test_a_digest_escapes_what_the_minutes_say_in_its_html() -> None:
+    from indexer.alerts.messages import digest_message
+    from indexer.alerts.store import Alert
+    from indexer.results import Hit
+
+    hit = Hit(id="m/1", title="Budget <script>alert(1)</script> & plan", meeting_date="2019-01-02", meeting_id="m",
+              committee="Økonomiudvalget", municipality="Hvidovre", number=1, case_number=None,
+              decision_types=["godkendt"], centres=[], url="/moeder/m/punkt/1", section=None, section_heading=None,
+              snippet="")
+    alert = Alert("t" * 43, ADDRESS, "q=budget", created=0.0, asked=0.0, confirmed=1.0)
+    message = digest_message(MailSettings("smtp://mail.example.dk", SENDER), alert, BASE, [hit], 1)
+    assert "Budget &lt;script&gt;alert(1)&lt;/script&gt; &amp; plan" in html_of(message)
+    assert "<script>" not in html_of(message)
+    assert "Budget <script>alert(1)</script> & plan\nØkonomiudvalget (Hvidovre Kommune), 2. januar 2019, punkt 1 · Godkendt\n" \
+        in text_of(message)

@@ -39,13 +39,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(index_dir: Path | None, cwd: Path = ROOT) -> Iterator[str]:
-    """`minutes serve` on a free port; index_dir None: its default, `var/index` under `cwd`."""
+def serving(index_dir: Path | None, cwd: Path = ROOT, env: dict[str, str] | None = None) -> Iterator[str]:
+    """`minutes serve` on a free port; index_dir None: its default, `var/index` under `cwd`; `env`
+    adds to the environment."""
     port = free_port()
     index = ["--index", str(index_dir)] if index_dir is not None else []
     process = subprocess.Popen(
         [sys.executable, "-m", "indexer", "serve", *index, "--port", str(port)],
-        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20
     while True:
@@ -464,21 +465,105 @@ def test_the_pages_of_a_several_committee_archive_have_no_accessibility_violatio
 
 
 def axe_violations(browser, server: str, page_types: dict[str, str], width: int) -> dict[str, list[str]]:
-    if not AXE.exists():
-        pytest.skip(f"axe-core not installed at {AXE} (make test installs it with npm; MINUTES_AXE names another)")
     # bypass_csp: the site's Content-Security-Policy rightly forbids the injected script.
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="da-DK", bypass_csp=True)
     page = context.new_page()
     found = {}
     for kind, path in page_types.items():
         page.goto(f"{server}{path}")
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations
-            .map(v => v.id + ': ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', '))""")
+        violations = axe_on(page)
         if violations:
             found[kind] = violations
         if width == 1280:
             page.screenshot(path=ARTIFACTS / f"desktop-{kind}.png")  # the phone's are taken above
     context.close()
     return found
+
+
+def axe_on(page: Page) -> list[str]:
+    """axe-core's WCAG 2.1 AA and best-practice violations on the page as it is now (its context needs
+    bypass_csp)."""
+    if not AXE.exists():
+        pytest.skip(f"axe-core not installed at {AXE} (make test installs it with npm; MINUTES_AXE names another)")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})).violations
+        .map(v => v.id + ': ' + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join(', '))""")
+
+
+# -- e-mail alerts: the form, the messages a real SMTP server received, their links ----------------------
+
+@pytest.fixture()
+def alerts_site(tmp_path: Path):
+    """Three of the corpus's meetings served with e-mail alerts on, to an SMTP server on loopback."""
+    from indexer.build import build_index
+    from tools.mailbox import Mailbox
+
+    meetings = tmp_path / "corpus" / "hoeje-taastrup" / "direktionen"
+    meetings.mkdir(parents=True)
+    for day in ("2014-08-26", "2015-12-07", "2016-11-30"):
+        shutil.copy(ROOT / "corpus" / "hoeje-taastrup" / "direktionen" / f"{day}.txt", meetings)
+    index = tmp_path / "index"
+    assert build_index(tmp_path / "corpus", index).failed == []
+    with Mailbox() as mailbox:
+        env = {"MINUTES_SMTP_URL": mailbox.url, "MINUTES_MAIL_FROM": "Referater <referater@example.dk>"}
+        with serving(index, env=env) as base:
+            yield base, tmp_path / "corpus", index, mailbox, env
+
+
+def phone_overflow(page: Page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_an_alert_is_subscribed_confirmed_mailed_followed_and_stopped_in_the_browser(alerts_site, browser, width) -> None:
+    from indexer.build import build_index
+    from tools.mailbox import text_of
+
+    base, corpus, index, mailbox, env = alerts_site
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="da-DK", bypass_csp=True)
+    page = context.new_page()
+    checked: dict[str, list[str]] = {}
+
+    def check(kind: str) -> None:
+        checked[kind] = axe_on(page)
+        assert phone_overflow(page) <= 0, kind
+        page.screenshot(path=ARTIFACTS / f"{'desktop' if width == 1280 else 'phone'}-alert-{kind}.png", full_page=True)
+
+    page.goto(f"{base}/?q=kmd")
+    check("search-form")
+    # An address the browser takes but the site does not: the form comes back, marked, with the address.
+    page.get_by_label("Din e-mailadresse").fill("borger@example")
+    page.get_by_role("button", name="Få besked").click()
+    expect(page.locator("#alert-address")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field-error")).to_have_text("Skriv en gyldig e-mailadresse, fx navn@eksempel.dk.")
+    check("form-error")
+    page.get_by_label("Din e-mailadresse").fill("borger@example.dk")
+    page.get_by_role("button", name="Få besked").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tjek din e-mail")
+    check("sent")
+
+    confirm = re.search(r"(http://\S+/beskeder/bekraeft/[\w-]+)", text_of(mailbox.wait_for(1)[0])).group(1)
+    assert confirm.startswith(base)  # the site's own address, as the browser reached it
+    page.goto(confirm)
+    check("confirm")
+    page.get_by_role("button", name="Bekræft").click()
+    expect(page.locator(".notice")).to_have_text("Tak! Beskeden er bekræftet. Du får en e-mail, når der kommer nye punkter.")
+    expect(page.locator(".alert-list__search")).to_have_text(["»kmd«"])
+    check("manage")
+
+    shutil.copy(ROOT / "corpus" / "hoeje-taastrup" / "direktionen" / "2017-12-04.txt", corpus / "hoeje-taastrup" / "direktionen")
+    assert build_index(corpus, index).failed == []
+    sent = subprocess.run([sys.executable, "-m", "indexer", "alerts", "send", "--index", str(index)], cwd=ROOT,
+                          env={**os.environ, **env, "MINUTES_BASE_URL": base}, capture_output=True, text=True, timeout=120)
+    assert (sent.returncode, sent.stderr) == (0, "")
+    digest = text_of(mailbox.wait_for(2)[1])
+    page.goto(re.search(r"^(http://\S+/punkt/\d+)$", digest, re.MULTILINE).group(1))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Driftssituationen med KMD")
+
+    page.goto(re.search(r"Stop beskeder om denne søgning: (\S+)", digest).group(1))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Beskeden er stoppet")
+    expect(page.locator(".lead")).to_have_text("Du får ikke flere e-mails om nye punkter fra søgningen »kmd«.")
+    check("stopped")
+    context.close()
+    assert checked == {kind: [] for kind in ("search-form", "form-error", "sent", "confirm", "manage", "stopped")}

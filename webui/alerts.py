@@ -26,7 +26,7 @@ from flask import (Blueprint, Flask, abort, current_app, make_response, redirect
 
 from indexer import addresses
 from indexer.alerts.digest import note_archive
-from indexer.alerts.mail import MailError, Mailer, MailSettings
+from indexer.alerts.mail import MailError, Mailer, MailSettings, redacted
 from indexer.alerts.messages import already_message, confirmation_message
 from indexer.alerts.searches import canonical_search, describe_search
 from indexer.alerts.store import AlertStore, StoreUnavailable, form_token, form_token_valid, open_store
@@ -224,7 +224,7 @@ def subscribe():
             with Mailer(_alerts().settings) as mailer:
                 mailer.send(make(_alerts().settings, subscription.alert, base_url()))
         except MailError as error:
-            current_app.logger.error("alert confirmation not sent: %s", error)
+            current_app.logger.error("alert confirmation not sent: %s", redacted(str(error), address))
             if subscription.message == "confirm":
                 store.forget(subscription.alert.token)
             return message_page(503, "E-mailen kunne ikke sendes",

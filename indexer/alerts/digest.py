@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 from ..query import QueryError
 from ..search import SearchIndex
-from .mail import MailError, Mailer, MailSettings
+from .mail import MailError, Mailer, MailSettings, redacted
 from .messages import digest_message
 from .searches import search_query
 from .store import Alert, AlertStore, item_key, split_item_key
@@ -73,7 +73,7 @@ def send_digests(store: AlertStore, searcher: SearchIndex, settings: MailSetting
             try:
                 mailer.send(message)
             except MailError as error:
-                report.failures.append(f"{alert_name(alert)}: {error}")
+                report.failures.append(f"{alert_name(alert)}: {redacted(str(error), alert.address)}")
                 continue
             store.checked(alert.token, now, now)
             report.sent += 1

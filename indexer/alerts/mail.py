@@ -11,9 +11,10 @@ E-mail alerts are on when the first two are set.
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -136,7 +137,6 @@ def describe(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
-def send_all(settings: MailSettings, messages: Iterable[EmailMessage]) -> None:
-    with Mailer(settings) as mailer:
-        for message in messages:
-            mailer.send(message)
+def redacted(text: str, address: str) -> str:
+    """`text` (an SMTP server's answer may quote the recipient) without the address."""
+    return re.sub(re.escape(address), "adressen", text, flags=re.IGNORECASE) if address else text

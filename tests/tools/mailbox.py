@@ -27,7 +27,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []  # (MAIL FROM, RCPT TO) of each message
-        self.refuse: set[str] = set()  # recipients the server refuses
+        self.refuse: set[str] = set()  # recipients whose messages the server refuses, quoting the address
         self._lock = threading.Lock()
         self.port = free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -36,13 +36,10 @@ class Mailbox:
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's hook)
-        if address in self.refuse:
-            return "550 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook)
+        refused = [address for address in envelope.rcpt_tos if address in self.refuse]
+        if refused:
+            return f"554 5.7.1 <{refused[0]}>: message refused"
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             self.messages.append(message)
