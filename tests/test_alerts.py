@@ -394,3 +394,15 @@ def test_a_digest_escapes_what_the_minutes_say_in_its_html() -> None:
     assert "<script>" not in html_of(message)
     assert "Budget <script>alert(1)</script> & plan\nØkonomiudvalget (Hvidovre Kommune), 2. januar 2019, punkt 1 · Godkendt\n" \
         in text_of(message)
+
+
+def test_a_second_sender_while_one_runs_sends_nothing_and_says_why(site: Site) -> None:
+    site.subscribe()
+    site.confirm(site.mailbox.wait_for(1)[0])
+    site.add_meetings("2017-12-04")
+    with open_store(site.index).sending():  # a run in progress
+        run = site.send()
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == "minutes: another 'minutes alerts send' is sending these alerts; try again when it is done\n"
+    assert len(site.mailbox.messages) == 1
+    assert site.send().stdout.startswith("1 besked sendt")

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import TEST_DATABASE, skip_unless_available
 from indexer.alerts.store import (ALERTS_PER_ADDRESS, ASK_AGAIN_AFTER, FORM_TOKEN_SECONDS, PENDING_DAYS, SQLITE_FILE,
-                                  Alert, AlertStore, form_token, form_token_valid, open_store, sqlite_store)
+                                  Alert, AlertStore, StoreUnavailable, form_token, form_token_valid, open_store,
+                                  sqlite_store)
 
 DAY = 86400.0
 
@@ -176,3 +177,12 @@ def test_alerts_of_a_postgresql_index_are_in_its_database(tmp_path: Path) -> Non
         assert not (index / SQLITE_FILE).exists()
     finally:
         store.end(token)
+
+
+def test_one_sender_at_a_time(store: AlertStore) -> None:
+    with store.sending():
+        with pytest.raises(StoreUnavailable, match="^another 'minutes alerts send' is sending these alerts"):
+            with store.sending():
+                pass
+    with store.sending():  # released
+        pass

@@ -43,8 +43,14 @@ def alert_name(alert: Alert) -> str:
 def send_digests(store: AlertStore, searcher: SearchIndex, settings: MailSettings, base_url: str,
                  now: float | None = None) -> SendReport:
     """Send every confirmed alert its digest. Raises MailError when the SMTP server cannot be reached
-    (nothing is marked sent); a message the server refuses is reported and tried again next run."""
-    now = time.time() if now is None else now
+    (nothing is marked sent), StoreUnavailable when another run is sending; a message the server
+    refuses is reported and tried again next run."""
+    with store.sending():
+        return _send_digests(store, searcher, settings, base_url, time.time() if now is None else now)
+
+
+def _send_digests(store: AlertStore, searcher: SearchIndex, settings: MailSettings, base_url: str,
+                  now: float) -> SendReport:
     report = SendReport(new_items=note_archive(store, searcher, now))
     alerts = store.confirmed()
     report.alerts = len(alerts)

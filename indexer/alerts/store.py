@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..locks import exclusive_lock
 from ..schema import index_engine
 
 SQLITE_FILE = "alerts.sqlite3"  # in the index directory, beside the generations (which rebuilds replace)
@@ -36,6 +37,7 @@ ASKED_PER_ADDRESS_PER_DAY = 3  # confirmation messages to one address in 24 hour
 ASK_AGAIN_AFTER = 600  # seconds before the same alert's confirmation is sent again
 ALERTS_PER_ADDRESS = 50
 FORM_TOKEN_SECONDS = 24 * 3600  # how long a subscribe form stays usable
+ALREADY_SENDING = "another 'minutes alerts send' is sending these alerts; try again when it is done"
 
 TABLES = (
     """CREATE TABLE IF NOT EXISTS alerts (
@@ -103,9 +105,11 @@ class AlertStore:
     """The alerts and the ledger, through `transaction`, a context manager that yields a `Database`
     and commits at its end (or rolls back on an error)."""
 
-    def __init__(self, transaction: Callable[[], AbstractContextManager[Database]], where: str) -> None:
+    def __init__(self, transaction: Callable[[], AbstractContextManager[Database]], where: str,
+                 sending: Callable[[], AbstractContextManager[None]]) -> None:
         self._transaction = transaction
         self.where = where  # for messages: the file or the database (without a password)
+        self.sending = sending  # held by `minutes alerts send`: one sender at a time, or digests go twice
         self._ready = False
 
     @contextmanager
@@ -279,7 +283,10 @@ def sqlite_store(path: Path) -> AlertStore:
         finally:
             connection.close()
 
-    return AlertStore(transaction, str(path))
+    def sending() -> AbstractContextManager[None]:
+        return exclusive_lock(path.with_name(f".{path.name}.send.lock"), busy=lambda: StoreUnavailable(ALREADY_SENDING))
+
+    return AlertStore(transaction, str(path), sending)
 
 
 def open_store(index_dir: Path) -> AlertStore:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 
-from ...alerts.store import AlertStore, Database, StoreUnavailable
+from ...alerts.store import ALREADY_SENDING, AlertStore, Database, StoreUnavailable
 from ...schema import current_generation, index_engine
 from .connection import configured_address, describe, public_address, read_settings
 
@@ -79,4 +79,18 @@ def postgresql_store(index_dir: Path, schema: str = SCHEMA) -> AlertStore:
         finally:
             connection.close()
 
-    return AlertStore(transaction, where)
+    @contextmanager
+    def sending() -> Iterator[None]:
+        """A session-level advisory lock, held on a connection of its own for the whole run."""
+        try:
+            connection = psycopg.connect(address, connect_timeout=10, autocommit=True)
+        except psycopg.Error as error:
+            raise StoreUnavailable(f"{public_address(address)}: cannot connect: {describe(error)}") from None
+        try:
+            if not connection.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (f"{schema} send",)).fetchone()[0]:
+                raise StoreUnavailable(ALREADY_SENDING)
+            yield
+        finally:
+            connection.close()  # ends the session, and with it the lock
+
+    return AlertStore(transaction, where, sending)
