@@ -52,6 +52,7 @@ class Layout:
     cut_mark: re.Pattern[str] | None  # where a stored page was cut short
     rejoin_page_breaks: bool  # a paragraph ending mid-sentence continues in the next (text from print)
     decision_sub_headings: bool  # a short unpunctuated line in a decision heads a part of it
+    reader: str = "patterns"  # "general": items found by `indexer.parsing.general`, not by [items] heading
 
 
 class LayoutError(ValueError):
@@ -71,7 +72,8 @@ def _patterns(values: Any, where: str, flags: int = re.MULTILINE) -> tuple[re.Pa
 KEYS: dict[str | None, set[str]] = {
     None: {"description", "item_hint", "priority", "municipality", "signature", "item_numbers",
            "heading_after_blank", "heading_keeps_line", "single_item", "case_number_lines",
-           "rejoin_page_breaks", "decision_sub_headings", "glued_headings", "header", "items", "sections", "lines"},
+           "rejoin_page_breaks", "decision_sub_headings", "glued_headings", "reader", "header", "items", "sections",
+           "lines"},
     "header": {"committee", "committee_line", "date", "start_time", "location", "participants"},
     "items": {"heading", "contents", "case_number"},
     "items.case_number": {"patterns", "before_heading"},
@@ -88,6 +90,8 @@ def check_keys(data: dict, where: str) -> None:
         unknown = sorted(set(values) - known)
         if unknown:
             raise LayoutError(f"{where}: unknown key {'.'.join(filter(None, (table, unknown[0])))}")
+    if data.get("reader", "patterns") not in ("patterns", "general"):
+        raise LayoutError(f"{where}: reader must be 'patterns' or 'general'")
     if data.get("item_numbers", "increasing") not in ("increasing", "strict"):
         raise LayoutError(f"{where}: item_numbers must be 'increasing' or 'strict'")
     for key in ("heading_after_blank", "heading_keeps_line", "single_item", "rejoin_page_breaks",
@@ -150,6 +154,7 @@ def layout_from_toml(name: str, data: dict, base: dict) -> Layout:
         cut_mark=_patterns(cut_mark, f"{where}: lines.cut_mark", 0)[0] if cut_mark else None,
         rejoin_page_breaks=bool(spec.get("rejoin_page_breaks", False)),
         decision_sub_headings=bool(spec.get("decision_sub_headings", False)),
+        reader=spec.get("reader", "patterns"),
     )
 
 

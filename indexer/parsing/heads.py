@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from ..layouts import LAYOUTS, Layout
 from .errors import ParseError
+from .general import general_heads
 from .lines import first_fullmatch, heading_kind, matches_any
 
 
@@ -17,6 +18,7 @@ class ItemHead:
     title: str
     stop: int = -1  # where the item's text ends: the next heading (or a repeat of it); -1: the end
     case_number: str | None = None  # printed on the line before the heading (SBSYS)
+    text_start: int = -1  # where the item's text starts, where the reader says (else: by the layout)
 
 
 def layout_and_heads(text: str, layout: Layout | None) -> tuple[Layout, list[ItemHead]]:
@@ -48,11 +50,18 @@ def detect_layout(text: str) -> tuple[Layout, list[ItemHead]]:
 def item_text(layout: Layout, text: str, head: ItemHead) -> str:
     """The text of the item under `head`: from its heading's end (or its heading line, where that line is
     the item's first) to where the item stops."""
-    return text[head.line_start if layout.heading_keeps_line else head.end:head.stop if head.stop >= 0 else None]
+    start = head.text_start if head.text_start >= 0 else head.line_start if layout.heading_keeps_line else head.end
+    return text[start:head.stop if head.stop >= 0 else None]
 
 
 def item_heads(layout: Layout, text: str) -> list[ItemHead]:
     """Where each agenda item starts, in order, with where its text stops."""
+    if layout.reader == "general":
+        found = general_heads(layout, text)
+        kept = [ItemHead(start, end, number, title, text_start=text_start) for start, end, number, title, text_start, _ in found]
+        cases = {start: case for start, _end, _number, _title, _text_start, case in found}
+        return [replace(head, case_number=head.case_number or cases[head.line_start])
+                for head in with_stops(layout, text, kept, kept)]
     heads: dict[int, ItemHead] = {}
     for pattern in layout.item_heading:
         for match in pattern.finditer(text):
@@ -78,6 +87,11 @@ def item_heads(layout: Layout, text: str) -> list[ItemHead]:
         kept, repeats = drop_repeated_headings(layout, text, ordered)
         kept = continuing_sequence(kept)
         boundaries = sorted([*kept, *repeats], key=lambda head: head.line_start)
+    return with_stops(layout, text, kept, boundaries)
+
+
+def with_stops(layout: Layout, text: str, kept: list[ItemHead], boundaries: list[ItemHead]) -> list[ItemHead]:
+    """The heads with where each item's text stops (the next boundary) and a case number over it."""
     before = {head.line_start: case_before(layout, text, head.line_start) for head in boundaries}
     # An item's text stops at the next heading, or at the journal number printed above it.
     starts = [before[head.line_start][1] if before[head.line_start] else head.line_start for head in boundaries]

@@ -23,6 +23,7 @@ def earliest(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] 
     return min(found, key=lambda match: match.start(), default=None)
 
 
+BULLETS = "•·▪◦"
 BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
@@ -45,7 +46,7 @@ def any_heading(layout: Layout) -> re.Pattern[str] | None:
 def heading_match(layout: Layout, line: str) -> tuple[str | None, re.Match[str] | None]:
     """The section a heading line starts, and the match; a heading may end in a full stop, as
     recognition from a scan often reads a speck after it ("Sagsfremstilling.")."""
-    stripped = line.strip()
+    stripped = line.strip().lstrip(BULLETS).lstrip()  # web pages list an item's sections as bullets
     if not stripped or len(stripped) > 200:
         return None, None
     screen = any_heading(layout)
