@@ -52,7 +52,11 @@ def test_of_every_item_of_the_corpus_and_the_text_fixtures_only_those_printing_a
 
     root = Path(__file__).resolve().parent.parent
     with_vote, items = [], 0
-    for path in sorted([*(root / "corpus").rglob("*.txt"), *(root / "tests" / "fixtures").rglob("*.txt")]):
+    # Not the general reader's development and held-out pages (layouts/general, layouts/heldout2): how
+    # many items they yield changes as the reader learns; what they must yield is in their expectations.
+    newer = (root / "tests" / "fixtures" / "layouts" / "general", root / "tests" / "fixtures" / "layouts" / "heldout2")
+    paths = [*(root / "corpus").rglob("*.txt"), *(root / "tests" / "fixtures").rglob("*.txt")]
+    for path in sorted(path for path in paths if path.parent not in newer):
         try:
             meeting = load_meeting(path)
         except ParseError:
