@@ -120,7 +120,7 @@ def test_the_api_meeting_carries_municipality_committee_and_attendance(client) -
     data = client.get("/api/meetings/hoeje-taastrup-oekonomiudvalget-2018-11-05").get_json()
     meeting = data["meeting"]
     assert (data["id"], meeting["municipality"], meeting["committee"], meeting["layout"]) == (
-        "hoeje-taastrup-oekonomiudvalget-2018-11-05", "Høje-Taastrup", "Økonomiudvalget", "nummererede-punkter")
+        "hoeje-taastrup-oekonomiudvalget-2018-11-05", "Høje-Taastrup", "Økonomiudvalget", "generel")
     assert [(item["number"], item["attendance"], item["decision"]["text"]) for item in data["items"]] == [
         (1, [], "Godkendt."), (2, ["Afbud: Jens Jensen (A)"], "Anbefales."), (3, [], "Taget til efterretning.")]
 

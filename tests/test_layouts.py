@@ -78,13 +78,13 @@ def test_a_page_holding_only_a_front_page_and_contents_is_refused_with_its_reaso
 
 @pytest.mark.parametrize("stem, layout", [
     ("aabenraa-teknik-og-miljoeudvalget-2015-03-04", "udskriv"),
-    ("hoeje-taastrup-byraadet-2017-08-29", "nummererede-punkter"),
-    ("holbaek-udvalget-for-aeldre-og-sundhed-2020-06-04", "nummererede-punkter"),
-    ("hvidovre-oekonomiudvalget-2018-12-03", "nummererede-punkter"),
+    ("hoeje-taastrup-byraadet-2017-08-29", "generel"),
+    ("holbaek-udvalget-for-aeldre-og-sundhed-2020-06-04", "generel"),
+    ("hvidovre-oekonomiudvalget-2018-12-03", "generel"),
     ("ishoej-teknik-og-bygningsudvalget-2024-04-16", "referat-uden-overskrifter"),
-    ("koege-klima-og-planudvalget-2020-01-09", "nummererede-punkter"),
+    ("koege-klima-og-planudvalget-2020-01-09", "generel"),
     ("roskilde-sundheds-og-omsorgsudvalget-2016-03-03", "pkt"),
-    ("vejen-udvalget-for-teknik-og-miljoe-2019-02-18", "nummererede-punkter"),
+    ("vejen-udvalget-for-teknik-og-miljoe-2019-02-18", "generel"),
 ])
 def test_detection_picks_the_layout_whose_signature_fits(stem: str, layout: str) -> None:
     assert load_meeting(LAYOUT_FIXTURES / f"{stem}.txt").layout == layout
@@ -105,7 +105,7 @@ def test_minutes_layouts_lists_every_layout_in_detection_order() -> None:
     result = CliRunner().invoke(main, ["layouts"])
     names = [line for line in result.output.splitlines() if not line.startswith(" ")]
     assert (result.exit_code, names) == (0, ["direktionen [Høje-Taastrup]", "aarhus [Aarhus]", "pkt", "udskriv",
-                                             "referat-uden-overskrifter", "nummererede-punkter", "generel"])
+                                             "referat-uden-overskrifter", "generel"])
 
 
 def test_minutes_parse_layout_option_forces_the_layout() -> None:
@@ -262,7 +262,7 @@ def test_case_number_labels(line: str, case_number: str) -> None:
 ])
 def test_decision_headings_and_the_sections_they_are_not(heading: str, kind: str | None) -> None:
     from indexer.parse import heading_kind
-    assert heading_kind(get_layout("nummererede-punkter"), heading) == kind
+    assert heading_kind(get_layout("generel"), heading) == kind
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -30,13 +30,14 @@ LOOK_AHEAD_LINES = 12  # an item's first section follows its heading within this
 MAX_TITLE = 250
 
 
-def general_heads(layout: Layout, text: str) -> list[tuple[int, int, int | None, str, int, str | None]]:
-    """(line start, heading end, number, title, text start, case number) of each item, in order."""
+def general_heads(layout: Layout, text: str) -> tuple[list[tuple[int, int, int | None, str, int, str | None]], list[int]]:
+    """(line start, heading end, number, title, text start, case number) of each item, in order; and
+    where a heading is printed again (a repeat ends the item before it, as a heading would)."""
     lines = line_spans(text)
-    numbered = numbered_heads(layout, text, lines)
+    numbered, repeats = numbered_heads(layout, text, lines)
     if numbered:
-        return numbered
-    return case_heads(layout, text, lines) or single_head(layout, text, lines)
+        return numbered, repeats
+    return case_heads(layout, text, lines) or single_head(layout, text, lines), []
 
 
 def line_spans(text: str) -> list[tuple[int, int]]:
@@ -57,16 +58,29 @@ def has_body(layout: Layout, text: str, lines: list[tuple[int, int]], first: int
         if not line.strip():
             continue
         seen += 1
-        if heading_kind(layout, line) or first_fullmatch(layout.case_number, line.strip().lstrip("•·▪◦* \t")):
+        bare = line.strip().lstrip("•·▪◦* \t")
+        if heading_kind(layout, line) or first_fullmatch(layout.case_number, bare) or (
+                (label := CASE_LABEL.match(bare)) and label["case"]):
             return True
     return False
 
 
-def numbered_heads(layout: Layout, text: str, lines: list[tuple[int, int]]) -> list:
+SAG_NR = re.compile(r"^[ \t]*Sag[ \t]+nr\.?[ \t]*:?[ \t]*(?P<number>\d{1,4})[ \t]*$", re.MULTILINE)  # under its title
+REPEATED_NUMBER = re.compile(r"^(?P<number>\d{1,4})\.[ \t]*")  # " 1.  1. Titel": the number printed twice
+TITLE_DASH = re.compile(r"^[-–][ \t]+")  # "Nr.60 - Titel"
+
+
+def numbered_candidates(layout: Layout, text: str, lines: list[tuple[int, int]]) -> list[tuple]:
+    """Every line that could head a numbered item: (start, heading end, number, title, line index of
+    the heading's last line, form). The form (bullet, label, separator, title on the next line) is
+    what an archive's headings share."""
     index_of = {start: position for position, (start, _end) in enumerate(lines)}
     candidates = []
     for match in NUMBERED.finditer(text):
-        title = match["title"].strip()
+        title = TITLE_DASH.sub("", match["title"].strip())
+        repeated = REPEATED_NUMBER.match(title)
+        if repeated and repeated["number"] == match["number"]:
+            title = title[repeated.end():]
         if NOT_A_TITLE.match(title) or len(title) > MAX_TITLE or title.endswith((",", ";")):
             continue
         if first_fullmatch(layout.case_number + layout.case_before_heading, match.group(0)) \
@@ -82,31 +96,55 @@ def numbered_heads(layout: Layout, text: str, lines: list[tuple[int, int]]) -> l
             position = index_of[following[0]]
         form = (bool(match["bullet"]), (match["label"] or "").strip(), match["separator"].strip(), not match["title"].strip())
         candidates.append((match.start(), end, int(match["number"]), title, position, form))
-    accepted: list[int] = []  # indexes of candidates with an item's sections under them, numbers going up
-    for index, (start, _end, number, _title, position, _form) in enumerate(candidates):
-        stop = candidates[index + 1][0] if index + 1 < len(candidates) else len(text)
-        if not has_body(layout, text, lines, position + 1, stop):
-            continue
-        if accepted and number <= candidates[accepted[-1]][2]:
-            continue  # a numbered line of text inside an item: the items' numbers go up
-        accepted.append(index)
+    for match in SAG_NR.finditer(text):
+        position = index_of[match.start()]
+        above = next(((s, e) for s, e in reversed(lines[max(0, position - 3):position]) if text[s:e].strip()), None)
+        if above is not None and looks_like_title(layout, text[above[0]:above[1]].strip()):
+            candidates.append((above[0], match.end(), int(match["number"]), text[above[0]:above[1]].strip(), position,
+                               (False, "Sag nr.", "", False)))
+    return sorted(candidates)
+
+
+def increasing(candidates: list[tuple], indexes: list[int]) -> list[int]:
+    """The longest run of the candidates whose numbers go up (an earlier one wins a tie): a numbered
+    line of text inside an item, or a contents entry, does not continue the items' numbers."""
+    best: list[list[int]] = []
+    for index in indexes:
+        longest = max((run for run in best if candidates[run[-1]][2] < candidates[index][2]), key=len, default=[])
+        best.append([*longest, index])
+    return max(best, key=len, default=[])
+
+
+def numbered_heads(layout: Layout, text: str, lines: list[tuple[int, int]]) -> tuple[list, list[int]]:
+    """The numbered items' heads, and where repeats of their headings stand (each ends the item before)."""
+    candidates = numbered_candidates(layout, text, lines)
+    with_body = [index for index, (start, _end, _number, _title, position, _form) in enumerate(candidates)
+                 if has_body(layout, text, lines, position + 1,
+                             candidates[index + 1][0] if index + 1 < len(candidates) else len(text))]
+    accepted = increasing(candidates, with_body)
     if not accepted:
-        return []
+        return [], []
     # Repeated furniture: a line of the same form as the items' headings that continues their numbers
     # by one is an item too, sections or not (an item cut short, or with a bare decision).
     forms = {candidates[index][5] for index in accepted}
     chosen = set(accepted)
     for index in range(accepted[0] + 1, len(candidates)):
-        previous = max(i for i in chosen if i < index) if any(i < index for i in chosen) else None
-        if index in chosen or previous is None:
+        earlier = [i for i in chosen if i < index]
+        if index in chosen or not earlier:
             continue
         following = min((i for i in chosen if i > index), default=None)
         number = candidates[index][2]
-        if candidates[index][5] in forms and number == candidates[previous][2] + 1 \
+        if candidates[index][5] in forms and number == candidates[max(earlier)][2] + 1 \
                 and (following is None or number < candidates[following][2]):
             chosen.add(index)
-    return [(start, end, number, title, end, None)
-            for start, end, number, title, _position, _form in (candidates[i] for i in sorted(chosen))]
+    # A heading printed twice ("2. Titel", then "2.     Titel" over the sections): the first print ends
+    # the item before it.
+    ordered = sorted(chosen)
+    repeats = [candidates[i][0] for before, after in zip(ordered, ordered[1:]) for i in range(before + 1, after)
+               if candidates[i][2] == candidates[after][2]]
+    heads = [(start, end, number, title, end, None) for start, end, number, title, _position, _form in
+             (candidates[i] for i in sorted(chosen))]
+    return heads, repeats
 
 
 CASE_LABEL = re.compile(r"^Sags?(?:nr|nummer|id)\.?[ \t]*:?(?:[ \t]*(?P<case>\d[\w./-]*\d|\d)\b)?", re.IGNORECASE)

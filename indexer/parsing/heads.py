@@ -57,11 +57,12 @@ def item_text(layout: Layout, text: str, head: ItemHead) -> str:
 def item_heads(layout: Layout, text: str) -> list[ItemHead]:
     """Where each agenda item starts, in order, with where its text stops."""
     if layout.reader == "general":
-        found = general_heads(layout, text)
+        found, repeats = general_heads(layout, text)
         kept = [ItemHead(start, end, number, title, text_start=text_start) for start, end, number, title, text_start, _ in found]
         cases = {start: case for start, _end, _number, _title, _text_start, case in found}
+        boundaries = sorted([*kept, *(ItemHead(start, start, None, "") for start in repeats)], key=lambda head: head.line_start)
         return [replace(head, case_number=head.case_number or cases[head.line_start])
-                for head in with_stops(layout, text, kept, kept)]
+                for head in with_stops(layout, text, kept, boundaries)]
     heads: dict[int, ItemHead] = {}
     for pattern in layout.item_heading:
         for match in pattern.finditer(text):

@@ -28,8 +28,8 @@ from .html_sections import RawSection, clean, html_sections, paragraphs
 FORMAT = "firstagenda-meeting/1"
 LAYOUT_NAME = "firstagenda"
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
-# FirstAgenda items are headed as the numbered-items family's are: its (the base) section patterns name kinds.
-SECTION_LAYOUT = get_layout("nummererede-punkter")
+# FirstAgenda items are headed as the general reader reads any minutes: its (the base) section patterns name kinds.
+SECTION_LAYOUT = get_layout("generel")
 # FirstAgenda's headings the base patterns do not read (Sagsbeskrivelse, Beslutningstema, Økonomi, Sagens
 # forløb … they do), or read as "andet" (Supplerende sagsfremstilling): looked up first.
 FIRSTAGENDA_KINDS = {
