@@ -14,10 +14,10 @@ DECISION_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("afvist", re.compile(r"\bikke\s+(?:blevet\s+|blev\s+)?(?:godkend\w*|tiltr\w*|bevilge\w*|anbefal\w*|vedtag\w*)"
                           r"|\b(?:anbefales|godkendes|tiltrædes|vedtages)\s+ikke\b"
                           r"|\bafvis\w*|\bafvist\b|\bafslå\w*|\bafslag\b")),
-    ("anbefalet", re.compile(r"\banbefale(?:s|t|de)\b|\bkan\s+anbefale\b"
+    ("anbefalet", re.compile(r"\banbefale(?:s|t|de|r)\b|\bkan\s+anbefale\b"
                              r"|\bindstilles\s+(?:til\s+(?:godkendelse|vedtagelse)|godkendt|vedtaget)\b")),
     ("godkendt", re.compile(r"\bgodkend(?:t|te|tes|es|er)?\b|\btiltrådt\w*|(?<!der er )(?<!som er )\bbevilge(?:t|de)\b"
-                            r"|\bvedtag(?:et|es)\b")),
+                            r"|\bvedtag(?:et|es)\b|\bvedtog\b")),
     ("udskudt", re.compile(r"\budskudt\w*|\budskyd\w*|\budsat(?:te)?\b|\budsættes\b")),
     ("taget-til-efterretning", re.compile(r"\btil\s+efterretning\b")),
     ("droeftet", re.compile(r"\bdrøftede?\b|\bdrøftet\b|\bdrøftelse\b|\bblev\s+vendt\b")),

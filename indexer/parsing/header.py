@@ -109,7 +109,7 @@ def decision_headings(layout: Layout, text: str) -> Iterator[re.Match[str]]:
 def date_of(layout: Layout, front: str, text: str, hints: SourceHints) -> date:
     """The meeting date: the front matter's earliest, else the decision heading's, else the path's,
     else the earliest in the whole text."""
-    found = earliest(layout.date, front)
+    found = labelled_date(layout, front) or earliest(layout.date, front)
     if found is None:
         found = next((match for match in decision_headings(layout, text) if match.groupdict().get("y")), None)
     if found is None and hints.date is not None:
@@ -120,6 +120,18 @@ def date_of(layout: Layout, front: str, text: str, hints: SourceHints) -> date:
     groups = found.groupdict()
     month = groups.get("m") or str(MONTHS.get((groups.get("month") or "").lower(), 0))
     return _date(groups["y"], month, groups["d"])
+
+
+# A line that says it gives the meeting's date; a site's navigation may print other dates before it
+# ("Dagsordener og referater fra efter den 10. februar 2016").
+DATE_LABEL = re.compile(r"[ \t]*(?:Mødedato|Dato|Mødedag|Starttidspunkt(?:[ \t]+for[ \t]+møde)?|Mødetidspunkt)\b", re.IGNORECASE)
+
+
+def labelled_date(layout: Layout, front: str) -> re.Match[str] | None:
+    """The earliest date on a line labelled as the meeting's date."""
+    found = [match for pattern in layout.date for match in pattern.finditer(front)
+             if DATE_LABEL.match(front, front.rfind("\n", 0, match.start() + 1) + 1)]
+    return min(found, key=lambda match: match.start(), default=None)
 
 
 def _date(year: str, month: str, day: str) -> date:

@@ -15,6 +15,8 @@ from .municipal import MUNICIPAL_RULES
 from .text import join_paragraphs, strip_inline_html
 
 LISTED = re.compile(r"^(?:[•\-–*·]|\d{1,2}\.)\s")  # a bulleted or numbered list entry
+# An absence heading with a qualifier and nothing after its colon: "Afbud under hele mødet:".
+ATTENDANCE_BLOCK = re.compile(r"(?:Afbud|Fraværende|Fravær|Ikke til stede|Ej til stede)\b[^:\n]{1,40}:", re.IGNORECASE)
 
 
 def rule_title(layout: Layout, draft: ItemDraft) -> ItemDraft:
@@ -45,8 +47,12 @@ def rule_attendance(layout: Layout, draft: ItemDraft) -> ItemDraft:
     """Who was absent or took no part, printed in the decision, is kept apart from its text (a blank line
     stays): an attendance line, or an attendance heading and the bulleted names under it as one entry."""
     lines, attendance, kept = draft.lines, list(draft.attendance), []
-    in_decision, listing = False, False
+    in_decision, listing, skipping = False, False, 0
     for position, line in enumerate(lines):
+        if skipping:
+            skipping -= 1
+            kept.append("")
+            continue
         if listing and LISTED.match(line.strip()):
             attendance[-1] += "\n" + line.strip()
             continue
@@ -61,6 +67,17 @@ def rule_attendance(layout: Layout, draft: ItemDraft) -> ItemDraft:
                 and position + 1 < len(lines) and LISTED.match(lines[position + 1].strip()):
             attendance.append(line.strip())
             listing = True
+            kept.append("")
+        elif in_decision and ATTENDANCE_BLOCK.fullmatch(line.strip()) and position + 1 < len(lines) \
+                and lines[position + 1].strip() and not heading_kind(layout, lines[position + 1]):
+            # "Afbud under hele mødet:" over lines of names and substitutes, up to a blank line or a heading
+            block = [line.strip()]
+            for following in lines[position + 1:]:
+                if not following.strip() or heading_kind(layout, following) or first_fullmatch(layout.case_number, following):
+                    break
+                block.append(following.strip())
+            attendance.append("\n".join(block))
+            skipping = len(block) - 1
             kept.append("")
         else:
             kept.append(line)
