@@ -67,6 +67,7 @@ def has_body(layout: Layout, text: str, lines: list[tuple[int, int]], first: int
 
 SAG_NR = re.compile(r"^[ \t]*Sag[ \t]+nr\.?[ \t]*:?[ \t]*(?P<number>\d{1,4})[ \t]*$", re.MULTILINE)  # under its title
 REPEATED_NUMBER = re.compile(r"^(?P<number>\d{1,4})\.[ \t]*")  # " 1.  1. Titel": the number printed twice
+FOLD_BUTTON = re.compile(r"[ \t]*Åbn/luk punkt$")  # a web page's button, glued to the title
 TITLE_DASH = re.compile(r"^[-–][ \t]+")  # "Nr.60 - Titel"
 
 
@@ -77,7 +78,7 @@ def numbered_candidates(layout: Layout, text: str, lines: list[tuple[int, int]])
     index_of = {start: position for position, (start, _end) in enumerate(lines)}
     candidates = []
     for match in NUMBERED.finditer(text):
-        title = TITLE_DASH.sub("", match["title"].strip())
+        title = FOLD_BUTTON.sub("", TITLE_DASH.sub("", match["title"].strip()))
         repeated = REPEATED_NUMBER.match(title)
         if repeated and repeated["number"] == match["number"]:
             title = title[repeated.end():]

@@ -15,6 +15,11 @@ from .municipal import MUNICIPAL_RULES
 from .text import join_paragraphs, strip_inline_html
 
 LISTED = re.compile(r"^(?:[•\-–*·]|\d{1,2}\.)\s")  # a bulleted or numbered list entry
+# A decision heading that names who decided or when ("Beslutning i Økonomiudvalget den …", "Kultur-
+# og Demokratiudvalget, 03.09.2018"), not a bare "Beslutning".
+DECISION_OF_A_BODY = re.compile(r"\S\s+\S|\d")
+BARE_CASE_LABEL = re.compile(r"Sag(?:snr|snummer|sid|s\.?\s*nr)?\.?\s*:?", re.IGNORECASE)
+CASE_VALUE_LINE = re.compile(r"\d[\d./-]*\d(?:-[A-ZÆØÅ]\d{2}-\d+(?:-\d+)?)?")
 # An absence heading with a qualifier and nothing after its colon: "Afbud under hele mødet:".
 ATTENDANCE_BLOCK = re.compile(r"(?:Afbud|Fraværende|Fravær|Ikke til stede|Ej til stede)\b[^:\n]{1,40}:", re.IGNORECASE)
 
@@ -135,7 +140,10 @@ def rule_decision(layout: Layout, draft: ItemDraft) -> ItemDraft:
         return replace(draft, decision=Decision("", [SubDecision(None, "", "lukket")]))
     decision_sections = [s for s in draft.sections if s.kind == "beslutning"]
     if decision_sections:
-        return replace(draft, decision=parse_decision("\n\n".join(s.text for s in decision_sections if s.text),
+        said = [s for s in decision_sections if s.text]
+        if len(said) > 1 and all(DECISION_OF_A_BODY.search(s.heading) for s in said):
+            said = said[-1:]  # the decisions of each body that treated the case, in order: this meeting's is the last
+        return replace(draft, decision=parse_decision("\n\n".join(s.text for s in said),
                                                       layout.decision_sub_headings))
     return draft
 
@@ -189,6 +197,10 @@ def take_case_number(layout: Layout, lines: list[str]) -> tuple[str | None, list
         if heading_kind(layout, line) or seen == layout.case_number_lines:
             break
         seen += 1
+        if BARE_CASE_LABEL.fullmatch(line.strip()):  # "Sagsnr." over its value ("450-2018-4075")
+            following = next((p for p in range(position + 1, len(lines)) if lines[p].strip()), None)
+            if following is not None and CASE_VALUE_LINE.fullmatch(lines[following].strip()):
+                return lines[following].strip(), lines[:position] + lines[following + 1:]
         found = next((match for pattern in layout.case_number if (match := pattern.match(line.strip()))), None)
         if found and CASE_VALUE_RE.match(found["case"]):  # one the case pages and filters can take
             if layout.case_number_lines == 1:  # the line right under the heading: what precedes it is blank
