@@ -21,7 +21,7 @@ DECISION_OF_A_BODY = re.compile(r"\S\s+\S|\d")
 BARE_CASE_LABEL = re.compile(r"Sag(?:snr|snummer|sid|s\.?\s*nr)?\.?\s*:?", re.IGNORECASE)
 CASE_VALUE_LINE = re.compile(r"\d[\d./-]*\d(?:-[A-ZÆØÅ]\d{2}-\d+(?:-\d+)?)?")
 # An absence heading with a qualifier and nothing after its colon: "Afbud under hele mødet:".
-ATTENDANCE_BLOCK = re.compile(r"(?:Afbud|Fraværende|Fravær|Ikke til stede|Ej til stede)\b[^:\n]{1,40}:", re.IGNORECASE)
+ATTENDANCE_BLOCK = re.compile(r"(?:Afbud|Fraværende|Fravær|Ikke til stede|Ej til stede)\b[^:\n]{0,40}:", re.IGNORECASE)
 
 
 def rule_title(layout: Layout, draft: ItemDraft) -> ItemDraft:
@@ -73,20 +73,32 @@ def rule_attendance(layout: Layout, draft: ItemDraft) -> ItemDraft:
             attendance.append(line.strip())
             listing = True
             kept.append("")
-        elif in_decision and ATTENDANCE_BLOCK.fullmatch(line.strip()) and position + 1 < len(lines) \
-                and lines[position + 1].strip() and not heading_kind(layout, lines[position + 1]):
-            # "Afbud under hele mødet:" over lines of names and substitutes, up to a blank line or a heading
-            block = [line.strip()]
-            for following in lines[position + 1:]:
-                if not following.strip() or heading_kind(layout, following) or first_fullmatch(layout.case_number, following):
-                    break
-                block.append(following.strip())
-            attendance.append("\n".join(block))
-            skipping = len(block) - 1
+        elif in_decision and ATTENDANCE_BLOCK.fullmatch(line.strip()) and (names := names_under(layout, lines, position)):
+            # "Afbud under hele mødet:" or "Fraværende:" over lines of names and substitutes (one blank
+            # line may come first), up to a blank line or a heading
+            attendance.append("\n".join([line.strip(), *(lines[p].strip() for p in names)]))
+            skipping = names[-1] - position
             kept.append("")
         else:
             kept.append(line)
     return replace(draft, lines=kept, attendance=attendance)
+
+
+def names_under(layout: Layout, lines: list[str], position: int) -> list[int]:
+    """The positions of the lines of names under an absence heading at `position` (a sentence is not
+    one: under an empty "Fraværende:" the decision may follow)."""
+    start = position + 1
+    if start < len(lines) and not lines[start].strip():
+        start += 1  # one blank line between the heading and its names
+    names = []
+    for index in range(start, len(lines)):
+        text = lines[index].strip()
+        if not text or text.endswith(".") or heading_kind(layout, text) or first_fullmatch(layout.case_number, text) \
+                or LISTED.match(text) \
+                or (layout.cut_mark is not None and layout.cut_mark.fullmatch(lines[index])):
+            break
+        names.append(index)
+    return names
 
 
 def rule_page_furniture(layout: Layout, draft: ItemDraft) -> ItemDraft:
