@@ -37,7 +37,16 @@ def no_decision() -> Decision:
     return Decision("", [SubDecision(None, "", "ingen-beslutning")])
 
 
+# A member's or party's dissent beside the verdict ("Claus Redder Madsen (F) kan ikke anbefale
+# indstillingen."): it does not turn the committee's verdict into a rejection.
+DISSENT = re.compile(r"[^.\n]*\([A-ZÆØÅ]{1,3}\)[^.\n]*?\b(?:kan\s+ikke\s+(?:anbefale|godkende|tiltræde)|stemte\s+imod"
+                     r"|tog\s+forbehold|tager\s+forbehold|var\s+imod)\b[^.\n]*\.?", re.IGNORECASE)
+
+
 def classify_decision(text: str) -> str:
+    without_dissent = DISSENT.sub(" ", text)
+    if without_dissent.strip():
+        text = without_dissent
     lowered = QUOTED.sub(" ", text.lower())
     if lowered.strip().rstrip(".").strip() in NOTHING_DECIDED:
         return "ingen-beslutning"
