@@ -11,7 +11,7 @@ from .errors import ParseError
 from .header import SourceHints, read_header
 from .heads import ItemHead, item_text, layout_and_heads
 from .items import parse_item
-from .text import normalise_text
+from .text import is_flattened, normalise_text
 
 # A contents line: the title, then dot leaders and/or a TAB, then the page number.
 CONTENTS_ENTRY_RE = re.compile(r"^\S.*?(?:\.{2,}\s*|\t\s*)\d+\s*$", re.MULTILINE)
@@ -29,6 +29,7 @@ def parse_minutes(text: str, source: str = "", layout: Layout | None = None,
 def read_minutes(text: str, source: str = "", layout: Layout | None = None,
                  hints: SourceHints = SourceHints()) -> tuple[Meeting, list[ItemHead]]:
     """`parse_minutes`, and where each item's heading stands in the normalised text (a PDF's pages)."""
+    flattened = any(is_flattened(line) for line in text.split("\n"))
     text = normalise_text(text)
     if not text.strip():
         raise ParseError("empty document")
@@ -36,7 +37,8 @@ def read_minutes(text: str, source: str = "", layout: Layout | None = None,
     front = text[:heads[0].line_start]
     header = read_header(layout, text, front, hints)
     items, cut_off = parse_items(layout, text, heads, header.meeting_id, header.municipality)
-    warnings = [*header.warnings, *contents_warnings(layout, front, items), *unread_decisions_warning(text, items)]
+    warnings = [*header.warnings, *contents_warnings(layout, front, items), *unread_decisions_warning(text, items),
+                *uncertain_reading_warnings(layout, text, heads[:len(items)], items, flattened)]
     if cut_off:
         warnings.append(f"the text ends at a '[...]' mark after item {items[-1].number}: it is cut short")
     meeting = Meeting(
@@ -81,6 +83,36 @@ def contents_warnings(layout: Layout, front_matter: str, items: list[AgendaItem]
         return []
     return [f"the contents list names {listed} items but the file holds {len(items)} "
             f"(the last is item {items[-1].number}); it may be cut off"]
+
+
+# A case number printed with its label, on its line or the next ("Sagsnr.:" / "450-2018-4075").
+CASE_LABEL_LINE = re.compile(r"^[ \t]*(?:[•·▪◦*][ \t]*)?Sag(?:snr|snummer|sid|s\.?[ \t]*nr)?\.?[ \t]*:?\s*\d{2}",
+                             re.IGNORECASE | re.MULTILINE)
+
+
+def uncertain_reading_warnings(layout: Layout, text: str, heads: list[ItemHead], items: list[AgendaItem],
+                               flattened: bool) -> list[str]:
+    """What the general reader was unsure of, said rather than indexed silently: the page's lines were
+    restored from a flattened text; items were found without numbered headings; case numbers are
+    printed but not read; a decision holds a line that reads like another decision's heading."""
+    warnings = []
+    if flattened:
+        warnings.append("the text runs a page to a line (a PDF's text as document-sharing sites print it): its lines "
+                        "were restored from the labels minutes share, so titles and decisions may be misread")
+    if layout.reader == "general" and heads and all(head.number is None for head in heads):
+        how = "as one item titled by the line over its first section" if len(heads) == 1 and not heads[0].case_number \
+            else "from their case numbers or 'Åben' lines"
+        warnings.append(f"no numbered item headings: the items were read {how}; check their titles")
+    labels = len(CASE_LABEL_LINE.findall(text[heads[0].line_start:])) if heads else 0
+    read = sum(1 for item in items if item.case_number)
+    if labels > read:
+        warnings.append(f"the text prints {labels} case-number labels, but {read} of {len(items)} items have a case number")
+    for item in items:
+        stray = next((line.strip() for line in item.decision.text.split("\n") if DECISION_HEADING_LIKE.match(line)), None)
+        if stray:
+            warnings.append(f"the decision of item {item.number} holds a line that reads like a decision heading "
+                            f"('{stray[:80]}'): another body's decision may be read as this meeting's")
+    return warnings
 
 
 def unread_decisions_warning(text: str, items: list[AgendaItem]) -> list[str]:
