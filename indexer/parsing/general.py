@@ -60,7 +60,8 @@ def has_body(layout: Layout, text: str, lines: list[tuple[int, int]], first: int
         seen += 1
         bare = line.strip().lstrip("•·▪◦* \t")
         if heading_kind(layout, line) or first_fullmatch(layout.case_number, bare) or (
-                (label := CASE_LABEL.match(bare)) and label["case"]):
+                (label := CASE_LABEL.match(bare)) and label["case"]) \
+                or any(pattern.match(bare) for pattern in layout.inline_headings):
             return True
     return False
 

@@ -18,6 +18,11 @@ LISTED = re.compile(r"^(?:[•\-–*·]|\d{1,2}\.)\s")  # a bulleted or numbered
 # A decision heading that names who decided or when ("Beslutning i Økonomiudvalget den …", "Kultur-
 # og Demokratiudvalget, 03.09.2018"), not a bare "Beslutning".
 DECISION_OF_A_BODY = re.compile(r"\S\s+\S|\d")
+# A sentence, then the next section's heading on the same line ("… Godkendt. Sagsfremstilling").
+TRAILING_HEADING = re.compile(r"^(?P<text>.*[.!?])[ \t]+(?P<heading>Sagsfremstilling|Resum[eé]|Indstilling|Bilag|Baggrund|"
+                              r"Beslutning|Økonomi|Høring|Historik)[ \t]*$")
+SUBSTITUTE = re.compile(r"\b(?:i stedet|suppleant|stedfortræder|indkaldt)", re.IGNORECASE)  # who came instead
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])[ \t]+(?=[A-ZÆØÅ])")
 BARE_CASE_LABEL = re.compile(r"Sag(?:snr|snummer|sid|s\.?\s*nr)?\.?\s*:?", re.IGNORECASE)
 CASE_VALUE_LINE = re.compile(r"\d[\d./-]*\d(?:-[A-ZÆØÅ]\d{2}-\d+(?:-\d+)?)?")
 # An absence heading with a qualifier and nothing after its colon: "Afbud under hele mødet:".
@@ -66,8 +71,16 @@ def rule_attendance(layout: Layout, draft: ItemDraft) -> ItemDraft:
         if kind:
             in_decision = kind == "beslutning"
         if in_decision and matches_any(layout.attendance, line):
-            attendance.append(line.strip())
-            kept.append("")
+            # "Githa Nelander var fraværende. Godkendt.": the absence apart, the verdict kept
+            sentences = SENTENCE_BREAK.split(line.strip())
+            absent = [sentence for sentence in sentences
+                      if matches_any(layout.attendance, sentence) or SUBSTITUTE.search(sentence)]
+            if len(sentences) > 1 and absent and len(absent) < len(sentences):
+                attendance.extend(absent)
+                kept.append(" ".join(sentence for sentence in sentences if sentence not in absent))
+            else:
+                attendance.append(line.strip())
+                kept.append("")
         elif in_decision and matches_any(layout.attendance_heading, line) \
                 and position + 1 < len(lines) and LISTED.match(lines[position + 1].strip()):
             attendance.append(line.strip())
@@ -194,9 +207,15 @@ def unrun_headings(layout: Layout, lines: list[str]) -> list[str]:
         return lines
     cut = []
     for line in lines:
-        found = None if heading_kind(layout, line) else next(
-            (match for pattern in layout.inline_headings if (match := pattern.match(line.strip()))), None)
-        cut.extend([found["heading"], line.strip()[found.end():]] if found else [line])
+        while True:  # a line may run several together: "01.02.05-P16-8-16 Resume Kompetenceudvalg: …"
+            found = None if heading_kind(layout, line) else next(
+                (match for pattern in layout.inline_headings if (match := pattern.match(line.strip()))), None)
+            if found is None:
+                break
+            cut.append(found["heading"])
+            line = line.strip()[found.end():]
+        trailing = TRAILING_HEADING.match(line) if layout.reader == "general" else None
+        cut.extend([trailing["text"], trailing["heading"]] if trailing and heading_kind(layout, trailing["heading"]) else [line])
     return cut
 
 
