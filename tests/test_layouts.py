@@ -409,3 +409,105 @@ def test_the_one_pattern_screen_never_rules_out_a_section_heading() -> None:
         screened = [heading_match(layout, line)[0] for line in lines]
         assert screened == [section_heading(layout, line.lstrip(BULLETS).lstrip())[0] for line in lines], layout.name
         assert any(screened), layout.name  # the fixtures hold headings of every layout
+
+
+# -- the general reader (indexer/parsing/general.py) on pages of municipalities it had never seen ----------
+
+GENERAL = LAYOUT_FIXTURES / "general"  # development pages: the reader was generalised on these
+HELD_OUT_AGAIN = LAYOUT_FIXTURES / "heldout2"  # measured before any change (FIRST-RUN.md), then after
+
+
+@pytest.mark.parametrize("folder, passed, total", [(GENERAL, 198, 224), (HELD_OUT_AGAIN, 173, 184)],
+                         ids=["development", "held-out"])
+def test_the_general_reader_meets_the_hand_written_checks_and_misreads_no_page_silently(folder, passed, total) -> None:
+    from tools.reader_checks import measure
+
+    pages = measure([folder])
+    # A pin: a better reading fails this too, and the figures here and in the README are raised.
+    assert (sum(page.passed for page in pages), sum(page.total for page in pages)) == (passed, total)
+    assert [page.page for page in pages if page.silent] == []
+
+
+def test_the_new_pages_come_from_municipalities_no_other_fixture_uses() -> None:
+    def municipalities(folder: Path) -> set[str]:
+        return {expected_of(path)["municipality"] for path in folder.glob("*.txt")}
+
+    earlier = set().union(*(municipalities(folder) for folder in (LAYOUT_FIXTURES, LAYOUT_FIXTURES / "unseen",
+                                                                  LAYOUT_FIXTURES / "heldout")))
+    development, held_out = municipalities(GENERAL), municipalities(HELD_OUT_AGAIN)
+    assert (len(list(GENERAL.glob("*.txt"))) + len(list(HELD_OUT_AGAIN.glob("*.txt"))), len(development | held_out)) == (44, 36)
+    assert (len(list(HELD_OUT_AGAIN.glob("*.txt"))), len(held_out)) == (18, 15)
+    assert development & earlier == held_out & earlier == development & held_out == set()
+
+
+@pytest.mark.parametrize("body, items", [
+    # a number glued to its title
+    ("1Godkendelse af dagsorden\nBeslutning\nGodkendt.\n2Valg af formand\nBeslutning\nValgt.\n",
+     [(1, "Godkendelse af dagsorden"), (2, "Valg af formand")]),
+    # a bullet with the number alone, the title on a line of its own, the sections as bullets
+    ("  • 34.\n\n    Godkendelse af dagsorden\n\n    • Beslutning\n\n      Godkendt\n\n  • 35\n\n    Orientering\n\n"
+     "    • Beslutning\n\n      Taget til efterretning\n", [(34, "Godkendelse af dagsorden"), (35, "Orientering")]),
+    # a contents list before the items has no sections under its lines
+    ("Indhold\n1. Budget\n2. Valg\n\n1. Budget\nSagsnr.: 19/1\nBeslutning\nGodkendt.\n2. Valg\nSagsnr.: 19/2\n"
+     "Beslutning\nValgt.\n", [(1, "Budget"), (2, "Valg")]),
+    # the last item, cut short before its sections, is an item when it continues the numbers in the same form
+    ("Punkt 7 Budget\n\nBeslutning\n\nGodkendt.\n\nPunkt 8 Valg\n\n[...]\n", [(7, "Budget"), (8, "Valg")]),
+    # a contents entry with a case number under it does not block the items after it
+    ("342 Godkendelse af dagsorden\n343 Budget\n19/8\n342. Godkendelse af dagsorden\nBeslutning\nGodkendt.\n"
+     "343. Budget\nBeslutning\nGodkendt.\n", [(342, "Godkendelse af dagsorden"), (343, "Budget")]),
+])
+def test_the_general_reader_finds_items_in_the_forms_municipalities_print(body: str, items: list[tuple[int, str]]) -> None:
+    meeting = parse_minutes(WEB.format(body=body), "x")
+    assert (meeting.layout, [(item.number, item.title) for item in meeting.items]) == ("generel", items)
+
+
+def test_a_flattened_page_is_read_back_into_lines_and_says_so() -> None:
+    text = ("Referat fra Økonomiudvalget Mødedato: Mandag den 6. oktober 2014 Mødetidspunkt: 9:30-11:00 Mødested: "
+            "Borgmesterens mødelokale Afbud: Fraværende:\n\n"
+            "3 1. Godkendelse af dagsorden Dok.nr.: 1965 Sagsid.: 14/40 Initialer: dosko Åben sag Beslutning "
+            "Økonomiudvalget den Godkendt. Afbud: Ingen Side 2\n")
+    meeting = parse_minutes(text, "x")
+    assert (meeting.committee, meeting.date, [(i.number, i.title, i.case_number, i.decision.text) for i in meeting.items]) == (
+        "Økonomiudvalget", date(2014, 10, 6), [(1, "Godkendelse af dagsorden", "14/40", "Godkendt.")])
+    assert meeting.warnings == [
+        "the text runs a page to a line (a PDF's text as document-sharing sites print it): its lines were restored "
+        "from the labels minutes share, so titles and decisions may be misread"]
+
+
+def test_items_read_without_numbered_headings_are_said_to_be() -> None:
+    text = "Referat\nUdvalg: Økonomiudvalget\nDato: 18-03-2019\n\nSagsnr.: 19/7724\nResumé\nOrlov.\nBeslutning\nGodkendt.\n"
+    meeting = parse_minutes(text, "x")
+    assert ([(i.number, i.case_number) for i in meeting.items], meeting.warnings) == (
+        [(1, "19/7724")], ["no numbered item headings: the items were read from their case numbers or 'Åben' lines; "
+                           "check their titles"])
+
+
+@pytest.mark.parametrize("decision, text, attendance", [
+    ("Githa Nelander var fraværende. Godkendt.", "Godkendt.", ["Githa Nelander var fraværende."]),
+    ("Afbud fra Anne Jensen (A). John Larsen deltager i stedet.\n\nGodkendt.", "Godkendt.",
+     ["Afbud fra Anne Jensen (A). John Larsen deltager i stedet."]),
+    ("Godkendt.\n\nFraværende:\n\nStig Leerbeck", "Godkendt.", ["Fraværende:\nStig Leerbeck"]),
+    ("Godkendt.\nAfbud under hele mødet:\nBrian Dalsgaard\nBritta Andersen deltog som stedfortræder", "Godkendt.",
+     ["Afbud under hele mødet:\nBrian Dalsgaard\nBritta Andersen deltog som stedfortræder"]),
+    ("Fraværende:\nGodkendt.", "Godkendt.", []),  # an empty label over the verdict: no names
+])
+def test_absences_in_the_forms_municipalities_print_are_kept_apart(decision: str, text: str, attendance: list[str]) -> None:
+    [item] = parse_minutes(WEB.format(body=f"1. Budget\n\nBeslutning\n\n{decision}\n"), "x").items
+    assert (item.decision.text, item.attendance) == (text, attendance)
+
+
+def test_of_the_decisions_of_every_body_that_treated_a_case_the_last_is_the_meetings() -> None:
+    body = ("1. Lokalplan\n\nBeslutning i Direktionen den 01-06-2018\n\nIndstilles til Økonomiudvalgets godkendelse.\n\n"
+            "Beslutning i Økonomiudvalget den 11-06-2018\n\nAnbefales.\n\nBeslutning i Byrådet den 20-06-2018\n\nGodkendt.\n")
+    [item] = parse_minutes(WEB.format(body=body), "x").items
+    assert (item.decision.text, item.decision.types) == ("Godkendt.", ["godkendt"])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Administrationens indstilling anbefales.\nClaus Redder Madsen (F) kan ikke anbefale indstillingen.", "anbefalet"),
+    ("Byrådet vedtog indstillingen fra Økonomiudvalget.", "godkendt"),
+    ("Udvalget anbefaler, at forslaget godkendes.", "anbefalet"),
+    ("Udvalget kan ikke anbefale forslaget.", "afvist"),
+])
+def test_verdicts_beside_a_members_dissent_and_in_the_past_tense(text: str, expected: str) -> None:
+    assert classify_decision(text) == expected
