@@ -406,3 +406,20 @@ def test_a_second_sender_while_one_runs_sends_nothing_and_says_why(site: Site) -
     assert run.stderr == "minutes: another 'minutes alerts send' is sending these alerts; try again when it is done\n"
     assert len(site.mailbox.messages) == 1
     assert site.send().stdout.startswith("1 besked sendt")
+
+
+def test_the_help_page_tells_of_e_mail_alerts_only_where_they_are_on(site: Site, tmp_path: Path, monkeypatch) -> None:
+    assert "få besked på e-mail" in text(site.client.get("/hjaelp"))
+    monkeypatch.delenv("MINUTES_SMTP_URL", raising=False)
+    monkeypatch.delenv("MINUTES_MAIL_FROM", raising=False)
+    assert "få besked på e-mail" not in text(create_app(site.index, {"TESTING": True}).test_client().get("/hjaelp"))
+
+
+def test_status_counts_the_alerts_and_names_no_one(site: Site) -> None:
+    site.subscribe()
+    site.subscribe(address="nabo@example.dk")
+    site.confirm(site.mailbox.wait_for(2)[0])
+    run = subprocess.run([sys.executable, "-m", "indexer", "alerts", "status", "--index", str(site.index)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (run.returncode, run.stdout, run.stderr) == (
+        0, f"1 bekræftede, 1 venter på bekræftelse ({site.index / 'alerts.sqlite3'})\n", "")

@@ -508,6 +508,10 @@ def test_of_the_decisions_of_every_body_that_treated_a_case_the_last_is_the_meet
     ("Byrådet vedtog indstillingen fra Økonomiudvalget.", "godkendt"),
     ("Udvalget anbefaler, at forslaget godkendes.", "anbefalet"),
     ("Udvalget kan ikke anbefale forslaget.", "afvist"),
+    ("Udvalget drøftede sagen.", "droeftet"),
+    ("Udvalget tog orienteringen til efterretning.", "taget-til-efterretning"),
+    ("Byrådet godkendte forslaget med bemærkninger.", "godkendt"),
+    ("Beslutningsforslaget blev oversendt til Magistraten.", "andet"),  # sent on, not recommended
 ])
 def test_verdicts_beside_a_members_dissent_and_in_the_past_tense(text: str, expected: str) -> None:
     assert classify_decision(text) == expected
