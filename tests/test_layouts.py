@@ -3,7 +3,6 @@ are picked by what a file looks like (or forced), and each layout rule does its 
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from indexer.cli import main
 from indexer.layouts import LAYOUTS, LayoutError, get_layout, layout_from_toml
 from indexer.load import load_meeting, path_hints
 from indexer.parse import ParseError, SourceHints, classify_decision, parse_decision, parse_minutes
+from tools.reader_checks import expectations as expected_of
 
 LAYOUT_FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
 SEEN = sorted(LAYOUT_FIXTURES.glob("*.txt"))  # the nine pages of ../shared/layouts
@@ -28,13 +28,6 @@ KNOWN_DIFFERENCES = {
     "bornholm-kommunalbestyrelsen-2015-01-28": {("items", 0, "attendance"): []},
 }
 
-
-
-def expected_of(fixture: Path) -> dict:
-    expected = tomllib.loads(fixture.with_name(fixture.stem + ".expected.toml").read_text(encoding="utf-8"))
-    for item in expected["items"]:
-        item["decision"] = item["decision"].lstrip("\n")  # a literal string's first line break is layout
-    return expected
 
 
 def parsed(fixture: Path) -> dict:
