@@ -410,7 +410,7 @@ GENERAL = LAYOUT_FIXTURES / "general"  # development pages: the reader was gener
 HELD_OUT_AGAIN = LAYOUT_FIXTURES / "heldout2"  # measured before any change (FIRST-RUN.md), then after
 
 
-@pytest.mark.parametrize("folder, passed, total", [(GENERAL, 198, 224), (HELD_OUT_AGAIN, 173, 184)],
+@pytest.mark.parametrize("folder, passed, total", [(GENERAL, 198, 224), (HELD_OUT_AGAIN, 177, 184)],
                          ids=["development", "held-out"])
 def test_the_general_reader_meets_the_hand_written_checks_and_misreads_no_page_silently(folder, passed, total) -> None:
     from tools.reader_checks import measure

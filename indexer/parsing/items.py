@@ -116,7 +116,17 @@ def names_under(layout: Layout, lines: list[str], position: int) -> list[int]:
 
 def rule_page_furniture(layout: Layout, draft: ItemDraft) -> ItemDraft:
     """Page furniture (and labels left empty) becomes a blank line, wherever it stands."""
-    return replace(draft, lines=["" if matches_any(layout.noise, line) else line for line in draft.lines])
+    lines = draft.lines
+    return replace(draft, lines=["" if matches_any(layout.noise, line) and not labels_a_case(lines, position) else line
+                                 for position, line in enumerate(lines)])
+
+
+def labels_a_case(lines: list[str], position: int) -> bool:
+    """A bare case label with its value on the next line ("Sagsnr." / "450-2018-4075"): not an empty label."""
+    if not BARE_CASE_LABEL.fullmatch(lines[position].strip()):
+        return False
+    following = next((line for line in lines[position + 1:] if line.strip()), "")
+    return bool(CASE_VALUE_LINE.fullmatch(following.strip()))
 
 
 def rule_attachment_lines(layout: Layout, draft: ItemDraft) -> ItemDraft:
