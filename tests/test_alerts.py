@@ -423,3 +423,27 @@ def test_status_counts_the_alerts_and_names_no_one(site: Site) -> None:
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert (run.returncode, run.stdout, run.stderr) == (
         0, f"1 bekræftede, 1 venter på bekræftelse ({site.index / 'alerts.sqlite3'})\n", "")
+
+
+@pytest.mark.parametrize("method, path, fields, status", [
+    ("post", "/beskeder", {}, 400),  # no token
+    ("post", "/beskeder", {"address": ADDRESS, "search": "year=abc"}, 400),  # a search the page would refuse
+    ("post", "/beskeder", {"address": ADDRESS, "search": "q=" + "x" * 5000}, 400),  # too long to save
+    ("post", "/beskeder", {"address": "a" * 300 + "@example.dk", "search": "q=kmd"}, 400),  # longer than SMTP allows
+    ("post", "/beskeder", {"address": ADDRESS, "search": "q=kmd", "form_token": "99999999999999999999." + "a" * 64}, 400),
+    ("get", "/beskeder", None, 405),
+    ("get", "/beskeder/ny?from=2020-13-45", None, 400),
+    ("get", "/beskeder/tjek-din-post?year=abc", None, 200),  # the page says what it can
+    ("get", "/beskeder/" + "x" * 5000, None, 404),
+    ("post", "/beskeder/ukendt", {"stop": "alle"}, 404),
+    ("get", "/beskeder/bekraeft/%00", None, 404),
+    ("post", "/beskeder/afmeld/%ff", None, 200),  # stopping what is not there says it is stopped
+    ("delete", "/beskeder/afmeld/x", None, 405),
+])
+def test_hostile_requests_to_the_alert_pages_get_an_answer_never_a_500(site: Site, method, path, fields, status) -> None:
+    if fields is not None and "form_token" not in fields and fields:
+        fields = {**fields, "form_token": site.form("/?q=kmd")["form_token"]}
+    call = getattr(site.client, method)
+    response = call(path, data=fields) if fields is not None else call(path)
+    assert response.status_code == status
+    assert site.mailbox.messages == []
