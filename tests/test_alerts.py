@@ -118,6 +118,9 @@ def test_without_mail_settings_there_is_no_form_and_no_alert_address(tmp_path: P
     assert "alert-form" not in client.get("/?q=kmd").get_data(as_text=True)
     assert client.post("/beskeder", data={"address": ADDRESS, "search": "q=kmd"}).status_code == 404
     assert client.get("/beskeder/ny?q=kmd").status_code == 404
+    for path in ("/beskeder/bekraeft/x", "/beskeder/x", "/beskeder/afmeld/x"):  # and no store is made for them
+        assert client.get(path).status_code == 404
+    assert not (index / "alerts.sqlite3").exists()
 
 
 def test_the_follow_page_and_a_page_of_its_own_offer_the_same_form(site: Site) -> None:

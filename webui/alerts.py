@@ -130,6 +130,13 @@ def alert_helpers() -> dict:
     return {"subscribe_form": subscribe_form}
 
 
+@bp.before_request
+def only_when_on():
+    """Off, the addresses do not exist: nothing opens (or makes) a store for a request that cannot subscribe."""
+    if not alerts_enabled():
+        abort(404)
+
+
 @bp.after_request
 def private(response):
     """Alert pages hold a token in their address: never cached, never sent on as a referrer, not indexed."""
@@ -185,8 +192,6 @@ def form_page(search: str, status: int = 200, error: str | None = None, address:
 @bp.get(addresses.ALERT_NEW)
 def new():
     """The subscribe form on a page of its own (from the follow page, or after an error)."""
-    if not alerts_enabled():
-        abort(404)
     try:
         search = canonical_search(request.args.items(multi=True))
     except QueryError as error:
@@ -196,8 +201,6 @@ def new():
 
 @bp.post(addresses.ALERTS)
 def subscribe():
-    if not alerts_enabled():
-        abort(404)
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         return message_page(403, "Formularen kom fra et andet websted",
                             "Tilmeld dig beskeder fra formularen på vores egen side.")
@@ -234,8 +237,6 @@ def subscribe():
 
 @bp.get(addresses.ALERT_SENT)
 def sent():
-    if not alerts_enabled():
-        abort(404)
     try:
         search = canonical_search(request.args.items(multi=True))
     except QueryError:
