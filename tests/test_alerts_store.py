@@ -186,3 +186,35 @@ def test_one_sender_at_a_time(store: AlertStore) -> None:
                 pass
     with store.sending():  # released
         pass
+
+
+def test_an_item_decided_after_its_agenda_was_noted_is_news_again(store: AlertStore) -> None:
+    from indexer.alerts.store import item_key, split_item_key
+
+    store.note_items(["m0/1"], now=1000.0)  # the archive before alerts
+    assert store.note_items([item_key("m1", 4, agenda=True)], now=2000.0) == 1  # published on the agenda
+    assert store.note_items([item_key("m1", 4, agenda=True)], now=3000.0) == 0
+    assert store.note_items([item_key("m1", 4)], now=4000.0) == 1  # the minutes, with its decision
+    assert {split_item_key(key): seen for key, seen in store.noted_after(3000.0).items()} == {("m1", 4): 4000.0}
+    assert [split_item_key(key) for key in sorted(store.noted_after(0.0))] == [("m1", 4), ("m1", 4)]
+
+
+def test_the_sender_notes_an_agenda_s_items_apart_from_the_minutes_that_replace_it(store: AlertStore) -> None:
+    from indexer.alerts.digest import note_archive
+
+    class Archive:  # what note_archive asks of a SearchIndex
+        def __init__(self, status: str) -> None:
+            self.status = status
+
+        def item_keys(self) -> list[tuple[str, int]]:
+            return [("fjordby-oekonomiudvalget-2026-05-25", 1), ("fjordby-oekonomiudvalget-2026-03-02", 1)]
+
+        def meetings(self) -> list[dict]:
+            return [{"id": "fjordby-oekonomiudvalget-2026-05-25", "status": self.status},
+                    {"id": "fjordby-oekonomiudvalget-2026-03-02", "status": "referat"}]
+
+    store.note_items(["before/1"], now=1.0)
+    assert note_archive(store, Archive("dagsorden"), now=100.0) == 2
+    assert note_archive(store, Archive("dagsorden"), now=200.0) == 0
+    assert note_archive(store, Archive("referat"), now=300.0) == 1  # decided: news again
+    assert store.noted_after(200.0) == {"fjordby-oekonomiudvalget-2026-05-25/1": 300.0}

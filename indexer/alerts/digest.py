@@ -32,8 +32,11 @@ class SendReport:
 
 
 def note_archive(store: AlertStore, searcher: SearchIndex, now: float | None = None) -> int:
-    """Note the index's items in the ledger; how many are new to it."""
-    return store.note_items((item_key(meeting, number) for meeting, number in searcher.item_keys()), now)
+    """Note the index's items in the ledger; how many are new to it. An item of a harvested agenda is
+    noted as such, and noted again when its meeting's minutes replace the agenda: decided, it is news."""
+    agendas = {meeting["id"] for meeting in searcher.meetings() if meeting.get("status") == "dagsorden"}
+    return store.note_items((item_key(meeting, number, meeting in agendas) for meeting, number in searcher.item_keys()),
+                            now)
 
 
 def alert_name(alert: Alert) -> str:

@@ -7,8 +7,9 @@ Tables (the same SQL on both):
                  times: created, asked (the last confirmation message), confirmed, checked (items the
                  ledger noted after this are new to it), sent (its last digest). Nothing else about
                  anyone is kept, and ending an alert deletes its row.
-    alert_items  the archive's ledger: each item's key ("<meeting id>/<number>") and when it was first
-                 seen; it says what is new, and holds nothing about subscribers.
+    alert_items  the archive's ledger: each item's key ("<meeting id>/<number>", and "…#dagsorden"
+                 while it is only on an agenda) and when it was first seen; it says what is new, and
+                 holds nothing about subscribers.
     alert_site   the site's secret for the subscribe form's token (`form_token`).
 
 Times are seconds since the epoch. Tokens are 32 random bytes, URL-safe: the only key to an alert.
@@ -92,12 +93,17 @@ class Database(Protocol):
     def executemany(self, sql: str, rows: Iterable[tuple]) -> Any: ...
 
 
-def item_key(meeting_id: str, number: int) -> str:
-    return f"{meeting_id}/{number}"
+AGENDA = "#dagsorden"  # the key of an item published on an agenda, before its meeting decided it
+
+
+def item_key(meeting_id: str, number: int, agenda: bool = False) -> str:
+    """An item's key in the ledger. An agenda's item has a key of its own, so that the same item in the
+    minutes, with its decision, is news again."""
+    return f"{meeting_id}/{number}{AGENDA if agenda else ''}"
 
 
 def split_item_key(key: str) -> tuple[str, int]:
-    meeting_id, _, number = key.rpartition("/")
+    meeting_id, _, number = key.removesuffix(AGENDA).rpartition("/")
     return meeting_id, int(number)
 
 
