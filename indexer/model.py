@@ -30,6 +30,11 @@ DANISH_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "
 WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
 
 
+def danish_date(day: date) -> str:
+    """date(2018, 11, 5) -> '5. november 2018' (the pages', the messages' and the alerts' way)."""
+    return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
+
+
 def slug(text: str) -> str:
     """A name as it stands in ids and addresses: Høje-Taastrup → hoeje-taastrup."""
     folded = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")

@@ -30,7 +30,7 @@ from indexer.alerts.mail import MailError, Mailer, MailSettings, redacted
 from indexer.alerts.messages import already_message, confirmation_message
 from indexer.alerts.searches import canonical_search, describe_search
 from indexer.alerts.store import AlertStore, StoreUnavailable, form_token, form_token_valid, open_store
-from indexer.model import DANISH_MONTHS
+from indexer.model import danish_date
 from indexer.query import QueryError
 
 from .searcher import get_searcher
@@ -160,8 +160,7 @@ def message_page(status: int, title: str, text: str, **links: str | None):
 def danish_time(seconds: float | None) -> str | None:
     if seconds is None:
         return None
-    day = datetime.fromtimestamp(seconds)
-    return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
+    return danish_date(datetime.fromtimestamp(seconds).date())
 
 
 def search_url(search: str) -> str:

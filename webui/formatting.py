@@ -12,6 +12,7 @@ from datetime import date
 
 from indexer.centres import centre_name
 from indexer.model import DANISH_MONTHS as MONTHS, DECISION_TYPES, WEEKDAYS
+from indexer.model import danish_date as model_danish_date
 NUMBER_CELL = re.compile(r"^[\d.,%\s+−–-]*\d[\d.,%\s]*$")
 MARK_TAG = re.compile(r"</?mark>")
 SUBHEAD_CHARS = 60
@@ -32,7 +33,7 @@ def danish_date(value: str | date, weekday: bool = False) -> str:
     day = _as_date(value)
     if day is None:
         return str(value)
-    text = f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
+    text = model_danish_date(day)
     return f"{WEEKDAYS[day.weekday()]} {text}" if weekday else text
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -19,7 +20,7 @@ from email.utils import formatdate, make_msgid
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..addresses import ALERT_CONFIRM, ALERT_END, ALERT_MANAGE, SEARCH, address
-from ..model import DANISH_MONTHS, DECISION_TYPES
+from ..model import DECISION_TYPES, danish_date
 from ..results import Hit
 from .mail import MailSettings
 from .searches import describe_search
@@ -61,12 +62,7 @@ class AlertLinks:
         return self._absolute(path)
 
 
-def danish_date(value: str) -> str:
-    year, month, day = (int(part) for part in value.split("-"))
-    return f"{day}. {DANISH_MONTHS[month - 1]} {year}"
-
-
-TEMPLATES.filters.update(danish_date=danish_date, decision_label=lambda slug: DECISION_TYPES.get(slug, slug))
+TEMPLATES.filters.update(danish_date=lambda iso: danish_date(date.fromisoformat(iso)), decision_label=lambda slug: DECISION_TYPES.get(slug, slug))
 
 
 def _message(settings: MailSettings, to: str, subject: str, template: str, **context: object) -> EmailMessage:

@@ -10,7 +10,7 @@ from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
 from ..facets import FACETS, FACETS_BY_NAME, facet_label
-from ..model import DANISH_MONTHS
+from ..model import danish_date
 from ..query import Query, QueryError, query_from_params
 
 SEARCH_PARAMS: tuple[str, ...] = ("q", *(facet.name for facet in FACETS), "from", "to")
@@ -41,11 +41,6 @@ def search_query(search: str, page_size: int = 10) -> Query:
     return query_from_params({**search_params(search), "sort": ["newest"]}, page_size=page_size)
 
 
-def _date(value: str) -> str:
-    day = date.fromisoformat(value)
-    return f"{day.day}. {DANISH_MONTHS[day.month - 1]} {day.year}"
-
-
 def describe_search(search: str) -> str:
     """'»revisionsberetning«, beslutning: Godkendt, fra 1. januar 2018'; 'alle punkter' for none."""
     params = search_params(search)
@@ -55,9 +50,9 @@ def describe_search(search: str) -> str:
             labels = " eller ".join(facet_label(name, value) for value in values)
             parts.append(f"{FACETS_BY_NAME[name].label.lower()}: {labels}")
     if params.get("from"):
-        parts.append(f"fra {_date(params['from'][0])}")
+        parts.append(f"fra {danish_date(date.fromisoformat(params['from'][0]))}")
     if params.get("to"):
-        parts.append(f"til {_date(params['to'][0])}")
+        parts.append(f"til {danish_date(date.fromisoformat(params['to'][0]))}")
     return ", ".join(parts) or "alle punkter"
 
 

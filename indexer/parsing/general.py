@@ -169,7 +169,7 @@ def case_heads(layout: Layout, text: str, lines: list[tuple[int, int]]) -> list:
         if titled:
             heads.append((start, following[1], None, candidate, following[1], case))
         else:
-            heads.append((start, end, None, "", end if label else end, case))
+            heads.append((start, end, None, "", end, case))
     return heads
 
 

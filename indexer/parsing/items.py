@@ -19,8 +19,7 @@ LISTED = re.compile(r"^(?:[•\-–*·]|\d{1,2}\.)\s")  # a bulleted or numbered
 # og Demokratiudvalget, 03.09.2018"), not a bare "Beslutning".
 DECISION_OF_A_BODY = re.compile(r"\S\s+\S|\d")
 # A sentence, then the next section's heading on the same line ("… Godkendt. Sagsfremstilling").
-TRAILING_HEADING = re.compile(r"^(?P<text>.*[.!?])[ \t]+(?P<heading>Sagsfremstilling|Resum[eé]|Indstilling|Bilag|Baggrund|"
-                              r"Beslutning|Økonomi|Høring|Historik)[ \t]*$")
+TRAILING_HEADING = re.compile(r"^(?P<text>.*[.!?])[ \t]+(?P<heading>[A-ZÆØÅ][\w-]*)[ \t]*$")
 SUBSTITUTE = re.compile(r"\b(?:i stedet|suppleant|stedfortræder|indkaldt)", re.IGNORECASE)  # who came instead
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])[ \t]+(?=[A-ZÆØÅ])")
 BARE_CASE_LABEL = re.compile(r"Sag(?:snr|snummer|sid|s\.?\s*nr)?\.?\s*:?", re.IGNORECASE)

@@ -18,7 +18,7 @@ import psycopg
 
 from ...alerts.store import ALREADY_SENDING, AlertStore, Database, StoreUnavailable
 from ...schema import current_generation, index_engine
-from .connection import configured_address, describe, public_address, read_settings
+from .connection import DatabaseUnavailable, configured_address, connect, describe, public_address, read_settings
 
 SCHEMA = "minutes_alerts"
 ADDRESS_VARIABLE = "MINUTES_ALERTS_DATABASE_URL"
@@ -54,6 +54,14 @@ def alerts_address(index_dir: Path) -> str:
         raise StoreUnavailable(f"{generation}: cannot read the database's address: {error}") from None
 
 
+def store_connection(address: str) -> psycopg.Connection:
+    """A connection for the store: the engine's `connect`, its failure the store's."""
+    try:
+        return connect(address)
+    except DatabaseUnavailable as error:
+        raise StoreUnavailable(str(error)) from None
+
+
 def postgresql_store(index_dir: Path, schema: str = SCHEMA) -> AlertStore:
     """The store in `schema` (tests give each store a schema of its own)."""
     assert re.fullmatch(r"[a-z_][a-z0-9_]*", schema), schema
@@ -63,10 +71,7 @@ def postgresql_store(index_dir: Path, schema: str = SCHEMA) -> AlertStore:
 
     @contextmanager
     def transaction() -> Iterator[Database]:
-        try:
-            connection = psycopg.connect(address, connect_timeout=10)
-        except psycopg.Error as error:
-            raise StoreUnavailable(f"{public_address(address)}: cannot connect: {describe(error)}") from None
+        connection = store_connection(address)
         try:
             with connection.transaction():
                 if not made:
@@ -82,10 +87,8 @@ def postgresql_store(index_dir: Path, schema: str = SCHEMA) -> AlertStore:
     @contextmanager
     def sending() -> Iterator[None]:
         """A session-level advisory lock, held on a connection of its own for the whole run."""
-        try:
-            connection = psycopg.connect(address, connect_timeout=10, autocommit=True)
-        except psycopg.Error as error:
-            raise StoreUnavailable(f"{public_address(address)}: cannot connect: {describe(error)}") from None
+        connection = store_connection(address)
+        connection.autocommit = True
         try:
             if not connection.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (f"{schema} send",)).fetchone()[0]:
                 raise StoreUnavailable(ALREADY_SENDING)
