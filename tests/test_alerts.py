@@ -172,6 +172,8 @@ def test_a_confirmed_alert_gets_one_digest_of_the_new_items_its_search_finds(sit
     assert (digest_message["To"], digest_message["Subject"]) == (ADDRESS, "1 nyt punkt: »kmd«")
     assert digest_message["List-Unsubscribe"] == f"<{BASE}/beskeder/afmeld/{token}>"
     assert digest_message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # As written on the wire, not as an encoded word, which no mail program reads as an address.
+    assert f"\r\nList-Unsubscribe: <{BASE}/beskeder/afmeld/{token}>\r\n".encode() in site.mailbox.raw[1]
     assert text_of(digest_message) == (
         "1 nyt punkt, som din søgning finder: »kmd«\n\n"
         "Driftssituationen med KMD\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -62,11 +63,16 @@ class AlertLinks:
         return self._absolute(path)
 
 
+# Lines up to RFC 5322's 998 characters: a header holding a long address without spaces (List-Unsubscribe's
+# <…/beskeder/afmeld/token>) would otherwise be written as an RFC 2047 encoded word, which no mail program
+# reads as an address.
+MESSAGE_POLICY = policy.default.clone(max_line_length=998)
+
 TEMPLATES.filters.update(danish_date=lambda iso: danish_date(date.fromisoformat(iso)), decision_label=lambda slug: DECISION_TYPES.get(slug, slug))
 
 
 def _message(settings: MailSettings, to: str, subject: str, template: str, **context: object) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MESSAGE_POLICY)
     sender = settings.sender_address()
     message["From"] = sender
     user, _, domain = to.rpartition("@")
