@@ -5,7 +5,7 @@ Danish, for the messages and the page that lists one's alerts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from datetime import date
 from urllib.parse import parse_qsl, urlencode
 
@@ -55,7 +55,3 @@ def describe_search(search: str) -> str:
         parts.append(f"til {danish_date(date.fromisoformat(params['to'][0]))}")
     return ", ".join(parts) or "alle punkter"
 
-
-def checked_search(params: Mapping[str, Sequence[str]]) -> str:
-    """`canonical_search` of request parameters given as lists."""
-    return canonical_search((name, value) for name, values in params.items() for value in values)
